@@ -1,0 +1,44 @@
+# Two commands do everything on a fresh machine with Python >= 3.11 and make:
+#   make site   create .venv, install, build the site into site/
+#   make test   everything CI runs: lint, types, content checks, the whole test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+ORIGINALITY := ../shared/tools/originality
+
+.PHONY: site serve check test lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.site: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@ $(VENV)/.site
+
+site: $(VENV)/.site
+	$(BIN)/handbook build
+
+serve: $(VENV)/.site
+	$(BIN)/handbook serve
+
+check: $(VENV)/.site
+	$(BIN)/handbook check
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check generator tests
+	$(BIN)/ruff format --check generator tests
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/handbook check
+	@if [ -x $(ORIGINALITY) ]; then $(ORIGINALITY); \
+	else echo "note: $(ORIGINALITY) not found; originality check skipped"; fi
+	$(BIN)/pytest
+
+clean:
+	rm -rf build site

@@ -1,0 +1,55 @@
+"""Where each playbook and entry lives on the site: paths and URLs derived from ids only."""
+
+from __future__ import annotations
+
+import posixpath
+
+from .model import KINDS, Playbook
+
+KIND_DIRS: dict[str, str] = {
+    "operating-model": "operating-model",
+    "culture": "culture",
+    "anti-patterns": "anti-patterns",
+    "faq": "faq",
+    "checklist": "checklists",
+}
+KIND_INTROS: dict[str, str] = {
+    "operating-model": "How your organisation and a partner work together: the lifecycle of an"
+    " engagement, who does what, the meetings that keep it healthy and how success is measured.",
+    "culture": "Culture documentation a partner can align to: values, communication norms,"
+    " rituals, how decisions are made, and the questions a partner should be able to answer.",
+    "anti-patterns": "Ways partner relationships go wrong, how to spot them early, and what to"
+    " do about them.",
+    "faq": "Short answers to the questions partner managers and engineers ask most, each"
+    " linked to the practices it draws on.",
+    "checklist": "Ordered checklists for the moments that matter: vetting, pilots, onboarding,"
+    " health checks and exits.",
+}
+assert set(KIND_DIRS) == set(KINDS) == set(KIND_INTROS)
+
+
+def page_path(playbook: Playbook) -> str:
+    """The Markdown file (relative to the docs folder) that a playbook renders to."""
+    return f"{KIND_DIRS[playbook.kind]}/{playbook.id}.md"
+
+
+def kind_index_path(kind: str) -> str:
+    return f"{KIND_DIRS[kind]}/index.md"
+
+
+def page_url(path: str) -> str:
+    """The directory-style URL of a Markdown page, relative to the site root."""
+    stem = path.removesuffix(".md")
+    if stem == "index":
+        return ""
+    return stem.removesuffix("/index") + "/"
+
+
+def entry_url(playbook: Playbook, entry_id: str) -> str:
+    url = page_url(page_path(playbook))
+    return url if entry_id == playbook.id else f"{url}#{entry_id}"
+
+
+def relative_link(from_page: str, to_page: str) -> str:
+    """A link between two Markdown files that MkDocs can check and rewrite."""
+    return posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")

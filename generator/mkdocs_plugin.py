@@ -1,0 +1,64 @@
+"""The MkDocs side of the pipeline: generate before each build, then wire nav and edit links.
+
+Registered as the `handbook` plugin, so `mkdocs build` and `mkdocs serve` (and therefore
+`handbook build` and `handbook serve`) regenerate the Markdown from the YAML every time.
+While serving, invalid content is reported and the last good pages stay up.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Literal
+
+from mkdocs.config.base import Config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import Files
+
+from .pipeline import Generated, Project, generate
+from .problems import ContentError
+from .render import TemplateFailure
+
+log = logging.getLogger("mkdocs.plugins.handbook")
+
+
+class HandbookConfig(Config):  # type: ignore[no-untyped-call]
+    """The plugin has no options: everything comes from the handbook's folder layout."""
+
+
+class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-call]
+    def __init__(self) -> None:
+        super().__init__()
+        self.command = "build"
+        self.last_good: Generated | None = None
+
+    def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
+        self.command = command  # defining on_startup also keeps this object across rebuilds
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        project = Project(Path(config.config_file_path).resolve().parent)
+        try:
+            self.last_good = generate(project)
+        except ContentError as exc:
+            for problem in exc.problems:
+                log.error(str(problem))
+            if self.command != "serve" or self.last_good is None:
+                raise PluginError(f"{len(exc.problems)} problem(s) in the playbooks; see above") from None
+            log.error("Playbooks are invalid: still serving the last good version")
+        except TemplateFailure as exc:
+            if self.command != "serve" or self.last_good is None:
+                raise PluginError(str(exc)) from None
+            log.error(str(exc))
+        config.nav = self.last_good.nav
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        edit_paths = self.last_good.edit_paths if self.last_good else {}
+        for file in files:
+            if not file.is_documentation_page():
+                continue
+            # "Edit this page" opens the real source: the YAML of a generated page.
+            file.edit_uri = edit_paths.get(file.src_uri)
+        return files

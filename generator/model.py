@@ -1,0 +1,274 @@
+"""The playbook model: one pydantic class per kind, shared by validation, rendering and schemas.
+
+Field names are the YAML keys. Every class is strict (no type coercion: `no` is not a
+title) and closed (an unknown key is an error). Descriptions become editor hover text
+through the JSON Schemas that `handbook schema` writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import types
+import typing
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, WithJsonSchema
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+SLUG_MAX_LENGTH = 64
+
+
+class RefsMarker:
+    """Marks a field whose values are ids of other entries (rendered as links)."""
+
+    def __repr__(self) -> str:
+        return "REFS"
+
+
+REFS = RefsMarker()
+
+
+def _iso_date(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"'{value}' is not a date; write it as YYYY-MM-DD") from None
+    if isinstance(value, dt.datetime):
+        raise ValueError("expected a date (YYYY-MM-DD), got a date and time")
+    return value
+
+
+Slug = Annotated[
+    str,
+    StringConstraints(pattern=SLUG_PATTERN, max_length=SLUG_MAX_LENGTH),
+    Field(description="A lowercase slug (a-z, 0-9, single hyphens), unique across the handbook."),
+]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Markdown = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1),
+    Field(description="Markdown text. Raw HTML is not allowed."),
+]
+Refs = Annotated[
+    list[Slug],
+    REFS,
+    Field(description="Ids of related entries anywhere in the handbook; rendered as links."),
+]
+IsoDate = Annotated[
+    dt.date,
+    BeforeValidator(_iso_date),
+    WithJsonSchema({"type": "string", "format": "date", "description": "An ISO date: YYYY-MM-DD."}),
+]
+
+
+def unwrap_type(tp: Any) -> Any:
+    """Strip Annotated and Optional so that a field's type can be stepped into."""
+    while True:
+        origin = typing.get_origin(tp)
+        if origin is Annotated:
+            tp = typing.get_args(tp)[0]
+        elif origin in (typing.Union, types.UnionType):
+            tp = next(a for a in typing.get_args(tp) if a is not type(None))
+        else:
+            return tp
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+class Entry(Strict):
+    """Anything a reader may link to: it has an id, a label and may point elsewhere."""
+
+    id: Slug
+    see: Refs = []
+
+    @property
+    def label(self) -> str:
+        """What links to this entry show: its title, name or question."""
+        raise NotImplementedError
+
+
+class TitledEntry(Entry):
+    title: Text
+
+    @property
+    def label(self) -> str:
+        return self.title
+
+
+# --- operating-model -------------------------------------------------------------------
+
+
+class Practice(TitledEntry):
+    description: Markdown
+
+
+class Stage(TitledEntry):
+    goal: Markdown
+    practices: list[Practice] = []
+    involved: list[Text] = Field(default=[], description="Who takes part in this stage.")
+    exit_criteria: list[Text] = Field(default=[], description="What must be true to move on.")
+    anti_patterns: Refs = Field(default=[], description="Ids of anti-patterns that strike here.")
+    checklists: Refs = Field(default=[], description="Ids of checklists used in this stage.")
+
+
+class Role(TitledEntry):
+    side: Literal["organisation", "partner", "both"]
+    responsibilities: list[Text] = Field(min_length=1)
+
+
+class Cadence(TitledEntry):
+    frequency: Text
+    participants: list[Text] = []
+    purpose: Markdown
+
+
+class EngagementModel(TitledEntry):
+    description: Markdown
+    when_to_use: list[Text] = []
+    watch_out_for: list[Text] = []
+
+
+class Kpi(TitledEntry):
+    description: Markdown
+    measure: Text | None = None
+    target: Text | None = None
+
+
+# --- culture ---------------------------------------------------------------------------
+
+
+class CultureItem(TitledEntry):
+    description: Markdown
+    guidance: Markdown | None = Field(default=None, description="Advice on filling this in.")
+
+
+class CultureQuestion(Entry):
+    question: Text
+    guidance: Markdown = Field(description="What a useful answer covers.")
+    answer: Markdown | None = Field(default=None, description="Your organisation's own answer.")
+
+    @property
+    def label(self) -> str:
+        return self.question
+
+
+# --- anti-patterns ---------------------------------------------------------------------
+
+
+class Remedy(Strict):
+    action: Markdown
+    see: Refs = []
+
+
+class AntiPattern(Entry):
+    name: Text
+    summary: Markdown
+    symptoms: list[Text] = Field(min_length=1)
+    why_it_hurts: Markdown
+    remedies: list[Remedy] = Field(min_length=1)
+    early_warning_signs: list[Text] = []
+
+    @property
+    def label(self) -> str:
+        return self.name
+
+
+# --- faq -------------------------------------------------------------------------------
+
+
+class Question(Entry):
+    question: Text
+    answer: Markdown
+
+    @property
+    def label(self) -> str:
+        return self.question
+
+
+class FaqGroup(TitledEntry):
+    questions: list[Question] = Field(min_length=1)
+
+
+# --- checklist -------------------------------------------------------------------------
+
+
+class ChecklistItem(Strict):
+    id: Slug | None = Field(default=None, description="Optional: give an item an id to link to it.")
+    text: Text
+    note: Markdown | None = None
+    see: Refs = []
+
+    @property
+    def label(self) -> str:
+        return self.text
+
+
+class ChecklistGroup(TitledEntry):
+    items: list[ChecklistItem] = Field(min_length=1)
+
+
+# --- playbooks -------------------------------------------------------------------------
+
+
+class Playbook(TitledEntry):
+    """The fields every playbook file has, whatever its kind."""
+
+    kind: str
+    summary: Markdown
+    owner: Text = Field(description="The team that owns and reviews this playbook.")
+    last_reviewed: IsoDate
+    tags: list[Text]
+
+    section_title: ClassVar[str]
+
+
+class OperatingModel(Playbook):
+    kind: Literal["operating-model"]
+    section_title: ClassVar[str] = "Operating model"
+    stages: list[Stage] = []
+    roles: list[Role] = []
+    cadences: list[Cadence] = []
+    engagement_models: list[EngagementModel] = []
+    kpis: list[Kpi] = []
+
+
+class Culture(Playbook):
+    kind: Literal["culture"]
+    section_title: ClassVar[str] = "Culture"
+    values: list[CultureItem] = []
+    communication: list[CultureItem] = []
+    rituals: list[CultureItem] = []
+    decision_making: list[CultureItem] = []
+    ways_of_working: list[CultureItem] = []
+    questions: list[CultureQuestion] = []
+
+
+class AntiPatterns(Playbook):
+    kind: Literal["anti-patterns"]
+    section_title: ClassVar[str] = "Anti-patterns"
+    anti_patterns: list[AntiPattern] = Field(min_length=1)
+
+
+class Faq(Playbook):
+    kind: Literal["faq"]
+    section_title: ClassVar[str] = "FAQ"
+    groups: list[FaqGroup] = Field(min_length=1)
+
+
+class Checklist(Playbook):
+    kind: Literal["checklist"]
+    section_title: ClassVar[str] = "Checklists"
+    when_to_use: Markdown | None = None
+    groups: list[ChecklistGroup] = Field(min_length=1)
+
+
+KINDS: dict[str, type[Playbook]] = {
+    "operating-model": OperatingModel,
+    "culture": Culture,
+    "anti-patterns": AntiPatterns,
+    "faq": Faq,
+    "checklist": Checklist,
+}

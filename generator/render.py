@@ -1,0 +1,145 @@
+"""Stage 3, render: turn validated playbooks into Markdown pages with Jinja templates.
+
+Field values are passed to templates as data: Jinja never evaluates them, so `{{ 7*7 }}`
+in a YAML field reaches the page literally. `StrictUndefined` makes a template that asks
+for a missing field fail loudly instead of rendering a blank.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+import yaml
+
+from . import layout
+from .model import KINDS, Playbook
+from .validate import Handbook
+
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # relative to the docs folder, POSIX
+    title: str
+    text: str
+    source: str | None  # repository path of the file to edit, None for index pages
+
+
+class TemplateFailure(Exception):
+    """A template could not be rendered: a bug in a template, not in the content."""
+
+    def __init__(self, template: str, line: int, message: str):
+        super().__init__(f"{template}:{line}: error: {message}")
+        self.template, self.line, self.message = template, line, message
+
+
+def escape_label(text: str) -> str:
+    """Make text safe as the label of a Markdown link."""
+    return re.sub(r"([\\\[\]])", r"\\\1", " ".join(text.split()))
+
+
+def escape_heading(text: str) -> str:
+    """Make text safe as a heading whose `{ #id }` attribute list follows it."""
+    return re.sub(r"([\\{}])", r"\\\1", " ".join(text.split()))
+
+
+def first_paragraph(markdown: str) -> str:
+    return " ".join(markdown.strip().split("\n\n")[0].split())
+
+
+def make_environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,  # the output is Markdown; raw HTML is refused at validation
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["label"] = escape_label
+    env.filters["heading"] = escape_heading
+    env.filters["first_paragraph"] = first_paragraph
+    return env
+
+
+class Renderer:
+    def __init__(self, handbook: Handbook, env: jinja2.Environment):
+        self.handbook = handbook
+        self.env = env
+
+    def _linker(self, from_page: str) -> Callable[[str], str]:
+        def link(entry_id: str) -> str:
+            entry = self.handbook.entries[entry_id]
+            target = layout.page_path(entry.playbook)
+            href = layout.relative_link(from_page, target)
+            if entry_id != entry.playbook.id:
+                href += f"#{entry_id}"
+            return f"[{escape_label(entry.label)}]({href})"
+
+        return link
+
+    def _render(self, template: str, **context: object) -> str:
+        try:
+            return self.env.get_template(template).render(**context)
+        except jinja2.TemplateSyntaxError as exc:
+            raise TemplateFailure(
+                exc.filename or template, exc.lineno, exc.message or "syntax error"
+            ) from None
+        except jinja2.TemplateError as exc:
+            line, name = 0, template
+            tb = exc.__traceback__
+            while tb is not None:  # find the innermost template frame for a useful location
+                filename = tb.tb_frame.f_code.co_filename
+                if filename.endswith(".j2"):
+                    name, line = filename, tb.tb_lineno
+                tb = tb.tb_next
+            raise TemplateFailure(name, line, str(exc)) from None
+
+    def playbook_page(self, playbook: Playbook, source: str) -> Page:
+        path = layout.page_path(playbook)
+        meta = {
+            "title": playbook.title,
+            "description": first_paragraph(playbook.summary),
+            "tags": list(playbook.tags),
+            "source": source,
+        }
+        front_matter = "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True) + "---\n"
+        text = self._render(
+            f"{playbook.kind}.md.j2",
+            pb=playbook,
+            front_matter=front_matter,
+            link=self._linker(path),
+            referenced_by=lambda entry_id: self.handbook.backlinks.get(entry_id, []),
+        )
+        return Page(path, playbook.title, text, source)
+
+    def kind_index_page(self, kind: str, playbooks: list[Playbook]) -> Page:
+        path = layout.kind_index_path(kind)
+        text = self._render(
+            "kind-index.md.j2",
+            title=KINDS[kind].section_title,
+            intro=layout.KIND_INTROS[kind],
+            playbooks=playbooks,
+            link=self._linker(path),
+        )
+        return Page(path, KINDS[kind].section_title, text, None)
+
+
+def render_pages(handbook: Handbook, templates_dir: Path = TEMPLATES_DIR) -> list[Page]:
+    """One page per playbook, plus one index page per kind that has playbooks."""
+    renderer = Renderer(handbook, make_environment(templates_dir))
+    pages: list[Page] = []
+    by_kind: dict[str, list[Playbook]] = {}
+    for pb in handbook.playbooks:
+        pages.append(renderer.playbook_page(pb.model, pb.source.display))
+        by_kind.setdefault(pb.model.kind, []).append(pb.model)
+    for kind in KINDS:
+        if kind in by_kind:
+            ordered = sorted(by_kind[kind], key=lambda p: p.title.lower())
+            pages.append(renderer.kind_index_page(kind, ordered))
+    return pages

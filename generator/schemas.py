@@ -1,0 +1,38 @@
+"""JSON Schemas for editors: one file per playbook kind, generated from the model."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from .model import KINDS
+
+SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+
+
+def schema_for(kind: str) -> dict[str, Any]:
+    schema = KINDS[kind].model_json_schema()
+    return {"$schema": SCHEMA_DIALECT, "$id": f"{kind}.schema.json", **schema}
+
+
+def schema_filename(kind: str) -> str:
+    return f"{kind}.schema.json"
+
+
+def schema_texts() -> dict[str, str]:
+    """File name → JSON text for every kind, in a stable form suitable for committing."""
+    return {
+        schema_filename(kind): json.dumps(schema_for(kind), indent=2, sort_keys=True) + "\n" for kind in KINDS
+    }
+
+
+def write_schemas(out_dir: Path) -> list[Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in schema_texts().items():
+        target = out_dir / name
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            target.write_text(text, encoding="utf-8")
+        written.append(target)
+    return written

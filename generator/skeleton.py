@@ -1,0 +1,77 @@
+"""`handbook new`: a playbook skeleton derived from the model, valid as written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import typing
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel
+
+from .model import KINDS, SLUG_MAX_LENGTH, Playbook, unwrap_type
+from .schemas import schema_filename
+
+_SINGULAR = {
+    "stages": "stage",
+    "practices": "practice",
+    "roles": "role",
+    "cadences": "cadence",
+    "engagement_models": "model",
+    "kpis": "kpi",
+    "values": "value",
+    "communication": "norm",
+    "rituals": "ritual",
+    "decision_making": "decision",
+    "ways_of_working": "way",
+    "questions": "question",
+    "anti_patterns": "pattern",
+    "groups": "group",
+    "items": "item",
+}
+
+
+def _words(name: str) -> str:
+    return name.replace("_", " ")
+
+
+def _child_id(parent_id: str, field: str) -> str:
+    suffix = f"-{_SINGULAR.get(field, field.replace('_', '-'))}-1"
+    return parent_id[: SLUG_MAX_LENGTH - len(suffix)] + suffix
+
+
+def _example(cls: type[BaseModel], entry_id: str, today: dt.date) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for name, info in cls.model_fields.items():
+        tp = unwrap_type(info.annotation)
+        origin = typing.get_origin(tp)
+        item = unwrap_type(typing.get_args(tp)[0]) if origin is list else None
+        nested = isinstance(item, type) and issubclass(item, BaseModel)
+        if not (info.is_required() or nested):
+            continue
+        if name == "id":
+            data[name] = entry_id
+        elif tp is dt.date:
+            data[name] = today.isoformat()
+        elif origin is Literal:
+            data[name] = typing.get_args(tp)[0]
+        elif nested:
+            assert isinstance(item, type)
+            data[name] = [_example(item, _child_id(entry_id, name), today)]
+        elif origin is list:
+            data[name] = [f"Write the first {_words(name)} entry here."]
+        else:
+            data[name] = f"Write the {_words(name)} here."
+    return data
+
+
+def skeleton(kind: str, playbook_id: str, today: dt.date) -> str:
+    cls: type[Playbook] = KINDS[kind]
+    data = _example(cls, playbook_id, today)
+    data["tags"] = [kind]
+    header = (
+        f"# yaml-language-server: $schema=../schemas/{schema_filename(kind)}\n"
+        f"# A new {kind} playbook. Replace every 'Write the ...' text, then run `handbook check`.\n"
+        "# Every id is a lowercase slug, unique across the handbook; link entries with `see: [id]`.\n"
+    )
+    return header + yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)

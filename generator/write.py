@@ -1,0 +1,85 @@
+"""Stage 4, write: put rendered pages and hand-written content into the build folder.
+
+The build folder belongs to the generator alone: files are rewritten only when their
+bytes change (so a live preview does not loop), and files no longer produced are removed.
+Nothing is ever written outside it.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from .render import Page
+
+
+class UnsafeOutputPath(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Output:
+    path: str  # relative to the build folder, POSIX
+    data: bytes
+
+
+def content_outputs(content_dir: Path) -> list[tuple[Output, str]]:
+    """Every hand-written file, with the repository path it comes from."""
+    if not content_dir.is_dir():
+        return []
+    outputs = []
+    for src in sorted(p for p in content_dir.rglob("*") if p.is_file()):
+        rel = src.relative_to(content_dir).as_posix()
+        outputs.append((Output(rel, src.read_bytes()), f"{content_dir.name}/{rel}"))
+    return outputs
+
+
+def page_outputs(pages: list[Page]) -> list[Output]:
+    return [Output(page.path, page.text.encode("utf-8")) for page in pages]
+
+
+def json_output(path: str, value: object) -> Output:
+    return Output(path, (json.dumps(value, indent=2, sort_keys=True) + "\n").encode("utf-8"))
+
+
+def _target(build_dir: Path, rel: str) -> Path:
+    target = (build_dir / rel).resolve()
+    if not target.is_relative_to(build_dir.resolve()) or target == build_dir.resolve():
+        raise UnsafeOutputPath(f"refusing to write outside the build folder: {rel}")
+    return target
+
+
+def write_outputs(build_dir: Path, outputs: list[Output]) -> list[str]:
+    """Mirror `outputs` into `build_dir`; return the paths whose bytes changed."""
+    build_dir.mkdir(parents=True, exist_ok=True)
+    targets = {_target(build_dir, out.path): out for out in outputs}
+    changed = []
+    for target, out in targets.items():
+        if target.is_file() and target.read_bytes() == out.data:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.tmp")
+        tmp.write_bytes(out.data)
+        tmp.replace(target)
+        changed.append(out.path)
+    for existing in sorted(build_dir.rglob("*"), reverse=True):
+        if existing.is_file() and existing.resolve() not in targets:
+            existing.unlink()
+            changed.append(existing.relative_to(build_dir).as_posix())
+        elif existing.is_dir() and not any(existing.iterdir()):
+            existing.rmdir()
+    return changed
+
+
+def replace_dir(new: Path, final: Path) -> None:
+    """Swap a freshly built folder into place, so `final` is never half-written."""
+    old = final.with_name(f".{final.name}-old")
+    if old.exists():
+        shutil.rmtree(old)
+    if final.exists():
+        final.rename(old)
+    new.rename(final)
+    if old.exists():
+        shutil.rmtree(old)

@@ -1,0 +1,48 @@
+"""Shared fixtures: copies of the real handbook in temporary folders, and a built site."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+PROJECT_PARTS = ("mkdocs.yml", "playbooks", "content", "theme_overrides", "schemas")
+HANDBOOK = [sys.executable, "-m", "generator.cli"]
+
+
+def copy_project(dest: Path, parts: tuple[str, ...] = PROJECT_PARTS) -> Path:
+    """A copy of the shipped handbook's sources, so tests never touch the repository."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in parts:
+        src = REPO / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name)
+        else:
+            shutil.copy2(src, dest / name)
+    return dest
+
+
+def run_handbook(*args: str, cwd: Path, check: bool = False) -> subprocess.CompletedProcess[str]:
+    """Run the real CLI in a subprocess, as a contributor would."""
+    return subprocess.run(
+        [*HANDBOOK, *args], cwd=cwd, capture_output=True, text=True, check=check, timeout=300
+    )
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return copy_project(tmp_path / "handbook")
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The shipped handbook, built once by `handbook build`; yields the site folder."""
+    root = copy_project(tmp_path_factory.mktemp("built") / "handbook")
+    result = run_handbook("build", cwd=root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    yield root / "site"

@@ -1,0 +1,124 @@
+"""Real-browser tests: the built site in Debian's Chromium, and the live preview."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browser import chromium, free_port, static_server
+from conftest import HANDBOOK
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def browser() -> Any:
+    with chromium() as b:
+        yield b
+
+
+def _search(page: Any, query: str) -> None:
+    """Open the header search, wait until its index is loaded, then type like a reader."""
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    page.wait_for_function(
+        "() => { const m = document.querySelector('.md-search-result__meta');"
+        " return m && m.textContent.trim() !== '' && !/initializing/i.test(m.textContent) }",
+        timeout=15_000,
+    )
+    page.locator("input.md-search__input").press_sequentially(query, delay=20)
+
+
+def test_search_finds_an_entry_and_lands_on_it(built_site: Path, browser: Any) -> None:
+    with static_server(built_site) as base:
+        page = browser.new_page()
+        page.goto(base)
+        _search(page, "Agency lock-in")
+        result = page.locator("a.md-search-result__link[href*='#agency-lock-in']").first
+        result.wait_for(timeout=15_000)
+        assert "Agency" in result.inner_text()
+        result.click()
+        page.wait_for_url(
+            lambda url: "/anti-patterns/partner-anti-patterns/" in url and url.endswith("#agency-lock-in")
+        )
+        heading = page.locator("h2#agency-lock-in")
+        assert heading.inner_text().startswith("Agency lock-in")
+        assert heading.is_visible()
+        box = heading.bounding_box()
+        assert box is not None and 0 <= box["y"] < page.viewport_size["height"]
+
+
+def test_search_finds_a_faq_question(built_site: Path, browser: Any) -> None:
+    with static_server(built_site) as base:
+        page = browser.new_page()
+        page.goto(base)
+        _search(page, "hand all of our IT to a partner")
+        result = page.locator("a.md-search-result__link[href*='#faq-outsource-everything']").first
+        result.wait_for(state="attached", timeout=15_000)
+
+
+def test_cross_link_and_dark_mode_toggle(built_site: Path, browser: Any) -> None:
+    with static_server(built_site) as base:
+        page = browser.new_page()
+        page.goto(base + "anti-patterns/partner-anti-patterns/")
+        page.locator("article a[href$='#knowledge-transfer']").first.click()
+        page.wait_for_url("**/operating-model/partnership-operating-model/#knowledge-transfer")
+        assert page.locator("h4#knowledge-transfer").is_visible()
+        scheme = page.locator("body").get_attribute("data-md-color-scheme")
+        page.locator("form[data-md-component='palette'] label:visible").first.click()
+        assert page.locator("body").get_attribute("data-md-color-scheme") != scheme
+
+
+def _wait_for_http(url: str, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
+
+
+def test_serve_reloads_the_browser_when_a_playbook_changes(project: Path, browser: Any) -> None:
+    port = free_port()
+    log = (project.parent / "serve.log").open("w")
+    server = subprocess.Popen(
+        [*HANDBOOK, "serve", "--port", str(port)],
+        cwd=project,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/faq/partner-faq/"
+        _wait_for_http(url, 60)
+        page = browser.new_page()
+        page.goto(url)
+        faq = project / "playbooks" / "partner-faq.yaml"
+        original = faq.read_text(encoding="utf-8")
+        faq.write_text(original.replace("title:", "title: Live edit —", 1), encoding="utf-8")
+        page.locator("h1", has_text="Live edit —").wait_for(timeout=30_000)  # reloaded by itself
+
+        faq.write_text(original + "\nbroken: [\n", encoding="utf-8")
+        deadline = time.monotonic() + 30
+        while "playbooks/partner-faq.yaml:" not in (project.parent / "serve.log").read_text():
+            assert time.monotonic() < deadline, "serve did not report the broken playbook"
+            time.sleep(0.3)
+        with urllib.request.urlopen(url, timeout=5) as response:
+            assert "Live edit —" in response.read().decode()  # the last good page stays up
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()
+    output = (project.parent / "serve.log").read_text()
+    assert "Traceback" not in output, output

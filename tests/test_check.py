@@ -1,0 +1,79 @@
+"""`handbook check` on real files: negative/ cases report exactly their expected messages,
+positive/ cases and the shipped handbook pass, and every output format carries positions."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import REPO, run_handbook
+
+from generator.cli import main
+
+NEGATIVE = sorted(p for p in (Path(__file__).parent / "negative").iterdir() if p.is_dir())
+POSITIVE = sorted(p for p in (Path(__file__).parent / "positive").iterdir() if p.is_dir())
+
+
+@pytest.mark.parametrize("case", NEGATIVE, ids=lambda p: p.name)
+def test_negative_case_reports_expected_messages(case: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["--root", str(case), "check"])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert out == (case / "expected.txt").read_text(encoding="utf-8")
+    assert "Traceback" not in out + err
+    assert "problem(s)" in err
+
+
+@pytest.mark.parametrize("case", POSITIVE, ids=lambda p: p.name)
+def test_positive_case_passes(case: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--root", str(case), "check"]) == 0
+    assert "no problems" in capsys.readouterr().out
+
+
+def test_shipped_handbook_passes() -> None:
+    result = run_handbook("check", cwd=REPO)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("ok: ")
+
+
+def test_every_problem_in_every_file_is_reported_in_one_run(tmp_path: Path) -> None:
+    playbooks = tmp_path / "playbooks"
+    playbooks.mkdir()
+    for case in NEGATIVE:
+        for src in (case / "playbooks").rglob("*.yaml"):
+            (playbooks / f"{case.name}--{src.name}").write_bytes(src.read_bytes())
+    result = run_handbook("check", cwd=tmp_path)
+    assert result.returncode == 1
+    reported = {line.split(":", 1)[0] for line in result.stdout.splitlines()}
+    assert reported == {f"playbooks/{p.name}" for p in playbooks.iterdir()}
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_json_format(capsys: pytest.CaptureFixture[str]) -> None:
+    case = Path(__file__).parent / "negative" / "unknown-field"
+    assert main(["--root", str(case), "check", "--format", "json"]) == 1
+    problems = json.loads(capsys.readouterr().out)
+    assert {
+        "path": "playbooks/anti-patterns.yaml",
+        "line": 14,
+        "col": 5,
+        "message": "unknown field 'remedy' (did you mean 'remedies'?)",
+    } in problems
+    assert all(set(p) == {"path", "line", "col", "message"} for p in problems)
+
+
+def test_json_format_on_valid_content_is_an_empty_list(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--root", str(POSITIVE[0]), "check", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
+
+
+def test_github_format(capsys: pytest.CaptureFixture[str]) -> None:
+    case = Path(__file__).parent / "negative" / "unknown-field"
+    assert main(["--root", str(case), "check", "--format", "github"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert (
+        "::error file=playbooks/anti-patterns.yaml,line=14,col=5::unknown field 'remedy' "
+        "(did you mean 'remedies'?)" in lines
+    )
+    assert all(line.startswith("::error file=") for line in lines)

@@ -1,0 +1,64 @@
+"""README and the contributor guide stay true to the CLI: a test fails when they drift."""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+
+import pytest
+from conftest import REPO, run_handbook
+
+from generator.cli import _parser
+
+DOCS = [REPO / "README.md", REPO / "content" / "contributing.md"]
+
+
+def _subparsers() -> dict[str, argparse.ArgumentParser]:
+    action = next(a for a in _parser()._actions if isinstance(a, argparse._SubParsersAction))
+    return dict(action.choices)
+
+
+def _options(parser: argparse.ArgumentParser) -> set[str]:
+    return {opt for action in parser._actions for opt in action.option_strings}
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=lambda p: p.name)
+def test_documented_commands_and_options_exist(doc: Path) -> None:
+    commands = _subparsers()
+    global_options = _options(_parser())
+    text = doc.read_text(encoding="utf-8")
+    fences = re.findall(r"```.*?```", text, re.S)
+    spans = re.findall(r"`([^`\n]+)`", re.sub(r"```.*?```", "", text, flags=re.S))
+    code = "\n".join(fences + spans)
+    pattern = r"^(?:\$ )?(?:\.venv/bin/)?handbook((?: --root \S+)?) (\w[\w-]*)([^#\n]*)"
+    uses = re.findall(pattern, code, re.M)
+    assert uses, f"{doc.name} documents no handbook command"
+    for _root, command, rest in uses:
+        assert command in commands, f"{doc.name} mentions `handbook {command}`, which does not exist"
+        for option in re.findall(r"(?<![\w-])(--?[a-z][\w-]*)", rest):
+            assert option in _options(commands[command]) | global_options, (
+                f"{doc.name}: `handbook {command}` has no option {option}"
+            )
+
+
+def test_readme_documents_every_command() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for command in _subparsers():
+        assert f"`handbook {command}" in readme, f"README does not document `handbook {command}`"
+
+
+def test_readme_example_output_is_what_check_prints() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```text\n\$ handbook --root (\S+) check\n(.*?)```", readme, re.S)
+    assert block is not None
+    result = run_handbook("--root", block.group(1), "check", cwd=REPO)
+    assert result.stdout + result.stderr == block.group(2)
+
+
+def test_make_targets_in_readme_exist() -> None:
+    makefile = (REPO / "Makefile").read_text(encoding="utf-8")
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    for target in set(re.findall(r"`make (\w+)`", readme)) | {"site", "test", "serve"}:
+        assert re.search(rf"^{target}:", makefile, re.M), f"Makefile has no target {target}"
+    assert "make test" in (REPO / ".ci" / "run").read_text()
