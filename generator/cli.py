@@ -173,6 +173,9 @@ def cmd_schema(project: Project, out: Path | None) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     project = Project(args.root.resolve())
+    if args.command in ("check", "build", "serve") and not project.playbooks_dir.is_dir():
+        print(f"error: no playbooks/ folder in {project.root} (use --root DIR)", file=sys.stderr)
+        return EXIT_INVALID
     try:
         if args.command == "check":
             return cmd_check(project, args.format)

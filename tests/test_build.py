@@ -151,3 +151,15 @@ def test_broken_links_in_content_fail_the_strict_build(project: Path, link: str)
     assert result.returncode == 1
     assert "contributing.md" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_every_checklist_item_is_its_own_task(built_site: Path, handbook) -> None:  # type: ignore[no-untyped-def]
+    for pb in handbook.playbooks:
+        if pb.model.kind != "checklist":
+            continue
+        html = _html(built_site, f"checklists/{pb.model.id}/")
+        items = [item for group in pb.model.groups for item in group.items]
+        assert html.count('<li class="task-list-item">') == len(items), pb.model.id
+        assert "- [ ]" not in html
+        for item in items:
+            assert item.text[:30] in unescape(html)

@@ -109,3 +109,8 @@ def test_json_schema_rejects_what_check_rejects() -> None:
     bad["last_reviewed"] = str(bad["last_reviewed"])
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(bad, schema)
+
+
+def test_a_folder_without_playbooks_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--root", str(tmp_path), "check"]) == 1
+    assert "no playbooks/ folder" in capsys.readouterr().err
