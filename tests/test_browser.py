@@ -102,6 +102,11 @@ def test_serve_reloads_the_browser_when_a_playbook_changes(project: Path, browse
         faq.write_text(original.replace("title:", "title: Live edit —", 1), encoding="utf-8")
         page.locator("h1", has_text="Live edit —").wait_for(timeout=30_000)  # reloaded by itself
 
+        page.goto(f"http://127.0.0.1:{port}/contributing/")
+        contributing = project / "content" / "contributing.md"
+        contributing.write_text(contributing.read_text().replace("# How to contribute", "# Contribute here"))
+        page.locator("h1", has_text="Contribute here").wait_for(timeout=30_000)
+
         faq.write_text(original + "\nbroken: [\n", encoding="utf-8")
         deadline = time.monotonic() + 30
         while "playbooks/partner-faq.yaml:" not in (project.parent / "serve.log").read_text():
