@@ -13,6 +13,7 @@ import pytest
 import yaml
 from conftest import REPO, copy_project, run_handbook
 
+from generator import layout
 from generator.pipeline import Project, check
 
 REPO_URL = yaml.safe_load((REPO / "mkdocs.yml").read_text())["repo_url"]
@@ -157,7 +158,7 @@ def test_every_checklist_item_is_its_own_task(built_site: Path, handbook) -> Non
     for pb in handbook.playbooks:
         if pb.model.kind != "checklist":
             continue
-        html = _html(built_site, f"checklists/{pb.model.id}/")
+        html = _html(built_site, layout.page_url(layout.page_path(pb.model)))
         items = [item for group in pb.model.groups for item in group.items]
         assert html.count('<li class="task-list-item">') == len(items), pb.model.id
         assert "- [ ]" not in html
