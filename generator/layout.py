@@ -12,6 +12,7 @@ KIND_DIRS: dict[str, str] = {
     "anti-patterns": "anti-patterns",
     "faq": "faq",
     "checklist": "checklists",
+    "references": "references",
 }
 KIND_INTROS: dict[str, str] = {
     "operating-model": "How your organisation and a partner work together: the lifecycle of an"
@@ -24,6 +25,8 @@ KIND_INTROS: dict[str, str] = {
     " linked to the practices it draws on.",
     "checklist": "Ordered checklists for the moments that matter: vetting, pilots, onboarding,"
     " health checks and exits.",
+    "references": "The articles, books and standards this handbook draws on, and which"
+    " playbooks use each of them.",
 }
 assert set(KIND_DIRS) == set(KINDS) == set(KIND_INTROS)
 

@@ -16,13 +16,22 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstr
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 SLUG_MAX_LENGTH = 64
+URL_PATTERN = r"^https?://[^\s<>]+$"
 
 
 class RefsMarker:
-    """Marks a field whose values are ids of other entries (rendered as links)."""
+    """Marks a field whose values are ids of other entries (rendered as links).
+
+    `targets` names the entry classes the ids may point at (validated across files);
+    None means any entry.
+    """
+
+    def __init__(self, targets: tuple[str, ...] | None = None, noun: str = "entry"):
+        self.targets = targets
+        self.noun = noun
 
     def __repr__(self) -> str:
-        return "REFS"
+        return f"REFS({', '.join(self.targets or ('any',))})"
 
 
 REFS = RefsMarker()
@@ -55,6 +64,28 @@ Refs = Annotated[
     REFS,
     Field(description="Ids of related entries anywhere in the handbook; rendered as links."),
 ]
+AntiPatternRefs = Annotated[
+    list[Slug],
+    RefsMarker(("AntiPattern",), "an anti-pattern"),
+    Field(description="Ids of anti-patterns that strike here."),
+]
+ChecklistRefs = Annotated[
+    list[Slug],
+    RefsMarker(("Checklist",), "a checklist playbook"),
+    Field(description="Ids of checklist playbooks used here."),
+]
+RoleRefs = Annotated[
+    list[Slug],
+    RefsMarker(("Role",), "a role"),
+    Field(description="Ids of the roles responsible."),
+]
+CitationRefs = Annotated[
+    list[Slug],
+    RefsMarker(("Citation",), "a work on the references page"),
+    Field(description="Ids of works on the references page that this draws on."),
+]
+
+
 IsoDate = Annotated[
     dt.date,
     BeforeValidator(_iso_date),
@@ -105,13 +136,39 @@ class Practice(TitledEntry):
     description: Markdown
 
 
+ISO_44001_STAGES: dict[str, str] = {
+    "awareness": "Operational awareness",
+    "knowledge": "Knowledge",
+    "internal-assessment": "Internal assessment",
+    "partner-selection": "Partner selection",
+    "working-together": "Working together",
+    "value-creation": "Value creation",
+    "staying-together": "Staying together",
+    "exit": "Exit strategy activation",
+}
+Iso44001Stage = Literal[
+    "awareness",
+    "knowledge",
+    "internal-assessment",
+    "partner-selection",
+    "working-together",
+    "value-creation",
+    "staying-together",
+    "exit",
+]
+assert set(typing.get_args(Iso44001Stage)) == set(ISO_44001_STAGES)
+
+
 class Stage(TitledEntry):
     goal: Markdown
     practices: list[Practice] = []
     involved: list[Text] = Field(default=[], description="Who takes part in this stage.")
     exit_criteria: list[Text] = Field(default=[], description="What must be true to move on.")
-    anti_patterns: Refs = Field(default=[], description="Ids of anti-patterns that strike here.")
-    checklists: Refs = Field(default=[], description="Ids of checklists used in this stage.")
+    iso_44001: list[Iso44001Stage] = Field(
+        default=[], description="The ISO 44001 lifecycle stage(s) this stage carries out."
+    )
+    anti_patterns: AntiPatternRefs = []
+    checklists: ChecklistRefs = []
 
 
 class Role(TitledEntry):
@@ -129,6 +186,24 @@ class EngagementModel(TitledEntry):
     description: Markdown
     when_to_use: list[Text] = []
     watch_out_for: list[Text] = []
+
+
+Level = Literal["low", "medium", "high"]
+
+
+class PartnershipType(TitledEntry):
+    description: Markdown
+    complexity: Level
+    investment: Level
+    examples: list[Text] = Field(min_length=1)
+    when_to_use: list[Text] = []
+    watch_out_for: list[Text] = []
+
+
+class GovernanceRule(TitledEntry):
+    rule: Markdown = Field(description="The commitment, stated so that it can be checked.")
+    frequency: Text | None = Field(default=None, description="How often it happens, if it recurs.")
+    owners: RoleRefs = []
 
 
 class Kpi(TitledEntry):
@@ -210,6 +285,21 @@ class ChecklistGroup(TitledEntry):
     items: list[ChecklistItem] = Field(min_length=1)
 
 
+# --- references ------------------------------------------------------------------------
+
+
+class Citation(TitledEntry):
+    """A work the handbook draws on: an article, a book, a standard."""
+
+    type: Literal["article", "book", "standard", "framework", "study"]
+    author: Text | None = Field(default=None, description="Only if the work itself names one.")
+    publisher: Text | None = None
+    published: Text | None = Field(default=None, description="When, as precisely as the work says.")
+    url: Annotated[str, StringConstraints(pattern=URL_PATTERN)] | None = None
+    summary: Markdown = Field(description="What the work is and what the handbook takes from it.")
+    cites: CitationRefs = Field(default=[], description="Ids of other works this one cites.")
+
+
 # --- playbooks -------------------------------------------------------------------------
 
 
@@ -221,6 +311,7 @@ class Playbook(TitledEntry):
     owner: Text = Field(description="The team that owns and reviews this playbook.")
     last_reviewed: IsoDate
     tags: list[Text]
+    references: CitationRefs = []
 
     section_title: ClassVar[str]
 
@@ -232,6 +323,8 @@ class OperatingModel(Playbook):
     roles: list[Role] = []
     cadences: list[Cadence] = []
     engagement_models: list[EngagementModel] = []
+    partnership_types: list[PartnershipType] = []
+    governance: list[GovernanceRule] = []
     kpis: list[Kpi] = []
 
 
@@ -265,10 +358,17 @@ class Checklist(Playbook):
     groups: list[ChecklistGroup] = Field(min_length=1)
 
 
+class References(Playbook):
+    kind: Literal["references"]
+    section_title: ClassVar[str] = "References"
+    works: list[Citation] = Field(min_length=1)
+
+
 KINDS: dict[str, type[Playbook]] = {
     "operating-model": OperatingModel,
     "culture": Culture,
     "anti-patterns": AntiPatterns,
     "faq": Faq,
     "checklist": Checklist,
+    "references": References,
 }

@@ -16,7 +16,7 @@ import jinja2
 import yaml
 
 from . import layout
-from .model import KINDS, Playbook
+from .model import ISO_44001_STAGES, KINDS, Playbook
 from .validate import Handbook
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
@@ -48,6 +48,11 @@ def escape_heading(text: str) -> str:
     return re.sub(r"([\\{}])", r"\\\1", " ".join(text.split()))
 
 
+def escape_cell(text: str) -> str:
+    """Make text safe inside a Markdown table cell: one line, no bare pipes."""
+    return " ".join(text.split()).replace("|", "\\|")
+
+
 def first_paragraph(markdown: str) -> str:
     return " ".join(markdown.strip().split("\n\n")[0].split())
 
@@ -64,6 +69,8 @@ def make_environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
     env.filters["label"] = escape_label
     env.filters["heading"] = escape_heading
     env.filters["first_paragraph"] = first_paragraph
+    env.filters["cell"] = escape_cell
+    env.globals["ISO_44001_STAGES"] = ISO_44001_STAGES
     return env
 
 

@@ -18,7 +18,7 @@ from markdown_it import MarkdownIt
 from pydantic import BaseModel, ValidationError
 
 from .load import Loc, SourceFile
-from .model import KINDS, REFS, ChecklistItem, Entry, Playbook, unwrap_type
+from .model import KINDS, URL_PATTERN, ChecklistItem, Entry, Playbook, RefsMarker, unwrap_type
 from .problems import Problem
 
 RESERVED_IDS = {"index"}
@@ -46,6 +46,7 @@ class EntryInfo:
 
     id: str
     label: str
+    entry: Entry | ChecklistItem
     playbook: Playbook
     source: SourceFile
     loc: Loc
@@ -57,6 +58,7 @@ class Reference:
     field: str
     target: str
     loc: Loc
+    marker: RefsMarker
 
 
 @dataclass
@@ -132,6 +134,8 @@ def _schema_problem(source: SourceFile, cls: type[Playbook], error: Any) -> Prob
         message = f"{what} must be a mapping of fields, not {_describe(value)}"
     elif kind == "literal_error":
         message = f"{what} must be one of {ctx.get('expected')}, not {_describe(value)}"
+    elif kind == "string_pattern_mismatch" and ctx.get("pattern") == URL_PATTERN:
+        message = f"{what} must be an http:// or https:// address without spaces, not {_describe(value)}"
     elif kind == "string_pattern_mismatch":
         message = (
             f"'{value}' is not a valid id: use lowercase letters, digits and single hyphens,"
@@ -217,9 +221,10 @@ def _walk(model: BaseModel, loc: Loc, owner: str) -> Iterator[tuple[Linkable, Lo
         owner = model.id
     for name, info in type(model).model_fields.items():
         value = getattr(model, name)
-        if REFS in info.metadata:
+        marker = next((m for m in info.metadata if isinstance(m, RefsMarker)), None)
+        if marker is not None:
             for i, target in enumerate(value):
-                yield Reference(owner, name, target, (*loc, name, i))
+                yield Reference(owner, name, target, (*loc, name, i), marker)
         elif isinstance(value, BaseModel):
             yield from _walk(value, (*loc, name), owner)
         elif isinstance(value, list):
@@ -238,6 +243,34 @@ def _ids_in_raw_data(data: Any) -> Iterator[str]:
     elif isinstance(data, list):
         for value in data:
             yield from _ids_in_raw_data(value)
+
+
+def _wrong_target(ref: Reference, target: EntryInfo) -> str | None:
+    """Why a resolved reference points at the wrong kind of entry, or None if it fits."""
+    allowed = ref.marker.targets
+    if allowed is None or type(target.entry).__name__ in allowed:
+        return None
+    noun = _entry_noun(target.entry)
+    return f"'{ref.target}' in '{ref.field}' must be the id of {ref.marker.noun}, but it is {noun}"
+
+
+_NOUNS = {
+    "Citation": "a work on the references page",
+    "Kpi": "a KPI",
+    "FaqGroup": "a FAQ group",
+    "Question": "a FAQ question",
+    "CultureItem": "a culture entry",
+}
+
+
+def _entry_noun(entry: Entry | ChecklistItem) -> str:
+    if isinstance(entry, Playbook):
+        return f"the {entry.kind} playbook '{entry.id}'"
+    name = type(entry).__name__
+    if name in _NOUNS:
+        return _NOUNS[name]
+    words = re.sub(r"(?<!^)(?=[A-Z])", " ", name).lower()
+    return f"{'an' if words[0] in 'aeiou' else 'a'} {words}"
 
 
 def validate_handbook(sources: list[SourceFile]) -> tuple[Handbook, list[Problem]]:
@@ -261,7 +294,7 @@ def validate_handbook(sources: list[SourceFile]) -> tuple[Handbook, list[Problem
                 continue
             linkable, loc = item
             assert linkable.id is not None
-            entry = EntryInfo(linkable.id, linkable.label, pb.model, pb.source, loc)
+            entry = EntryInfo(linkable.id, linkable.label, linkable, pb.model, pb.source, loc)
             if entry.id in RESERVED_IDS and linkable is pb.model:
                 problems.append(
                     pb.source.problem((*loc, "id"), f"id '{entry.id}' is reserved; choose another")
@@ -280,7 +313,9 @@ def validate_handbook(sources: list[SourceFile]) -> tuple[Handbook, list[Problem
 
     backlinks: dict[str, list[str]] = {}
     for source, ref in references:
-        if ref.target in entries:
+        if ref.target in entries and (wrong := _wrong_target(ref, entries[ref.target])):
+            problems.append(source.problem(ref.loc, wrong))
+        elif ref.target in entries:
             owners = backlinks.setdefault(ref.target, [])
             if ref.owner not in owners and ref.owner != ref.target:
                 owners.append(ref.owner)

@@ -10,6 +10,7 @@ import pytest
 from conftest import REPO, run_handbook
 
 from generator.cli import _parser
+from generator.model import KINDS, Playbook
 
 DOCS = [REPO / "README.md", REPO / "content" / "contributing.md"]
 
@@ -62,3 +63,17 @@ def test_make_targets_in_readme_exist() -> None:
     for target in set(re.findall(r"`make (\w+)`", readme)) | {"site", "test", "serve"}:
         assert re.search(rf"^{target}:", makefile, re.M), f"Makefile has no target {target}"
     assert "make test" in (REPO / ".ci" / "run").read_text()
+
+
+def test_every_kind_and_its_sections_are_documented() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    guide = (REPO / "content" / "contributing.md").read_text(encoding="utf-8")
+    common = set(Playbook.model_fields)
+    for kind, cls in KINDS.items():
+        row = re.search(rf"^\| `{kind}` \|(.*)$", readme, re.M)
+        assert row, f"README's kinds table has no row for `{kind}`"
+        for name in set(cls.model_fields) - common - {"kind"}:
+            assert f"`{name}`" in row.group(1), f"README's `{kind}` row does not mention `{name}`"
+        assert f"`{kind}`" in guide, f"the contributor guide does not mention the kind `{kind}`"
+    for name in common - {"id", "title", "kind", "see"}:
+        assert f"`{name}`" in readme, f"README does not document the common field `{name}`"
