@@ -18,7 +18,8 @@ KIND_INTROS: dict[str, str] = {
     "operating-model": "How your organisation and a partner work together: the lifecycle of an"
     " engagement, who does what, the meetings that keep it healthy and how success is measured.",
     "culture": "Culture documentation a partner can align to: values, communication norms,"
-    " rituals, how decisions are made, and the questions a partner should be able to answer.",
+    " rituals, how decisions are made, how software is delivered, and the questions a partner"
+    " should be able to answer.",
     "anti-patterns": "Ways partner relationships go wrong, how to spot them early, and what to"
     " do about them.",
     "faq": "Short answers to the questions partner managers and engineers ask most, each"

@@ -336,6 +336,9 @@ class Culture(Playbook):
     rituals: list[CultureItem] = []
     decision_making: list[CultureItem] = []
     ways_of_working: list[CultureItem] = []
+    delivery: list[CultureItem] = Field(
+        default=[], description="How we build and ship software: the operating model a partner joins."
+    )
     questions: list[CultureQuestion] = []
 
 

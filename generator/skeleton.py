@@ -27,6 +27,7 @@ _SINGULAR = {
     "rituals": "ritual",
     "decision_making": "decision",
     "ways_of_working": "way",
+    "delivery": "practice",
     "questions": "question",
     "anti_patterns": "pattern",
     "groups": "group",

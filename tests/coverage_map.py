@@ -40,6 +40,12 @@ REQUIRED: dict[str, list[str]] = {
         "ready-document-operating-model",
         "vet-share-operating-model",
         "onb-hand-over-operating-model",
+        "opm-agile-practice",
+        "opm-remote-teams",
+        "opm-sdlc",
+        "opm-team-composition",
+        "opm-roadmap-management",
+        "opm-technical-debt",
     ],
     "Governance": [
         "gov-kpi-framework",
@@ -238,6 +244,9 @@ SEED_POINTS: dict[str, dict[str, list[str]]] = {
         ],
         "4 Document your operating model (Agile, remote teams, SDLC, teams, roadmap, tech debt)": [
             "document-your-operating-model",
+            "opm-agile-practice",
+            "opm-sdlc",
+            "opm-technical-debt",
             "vet-share-operating-model",
             "onb-hand-over-operating-model",
         ],

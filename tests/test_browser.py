@@ -39,6 +39,8 @@ def _search(page: Any, query: str) -> None:
     [
         ("Agency lock-in", "anti-patterns/partner-anti-patterns/", "agency-lock-in", "h2"),
         ("core business", "faq/partner-faq/", "faq-outsource-everything", "h3"),
+        ("Vested Outsourcing", "references/handbook-references/", "ref-vested-outsourcing", "h2"),
+        ("joint venture", "operating-model/partnership-operating-model/", "joint-venture", "h3"),
     ],
 )
 def test_search_finds_an_entry_and_lands_on_it(
