@@ -37,6 +37,11 @@ def page_path(playbook: Playbook) -> str:
     return f"{KIND_DIRS[playbook.kind]}/{playbook.id}.md"
 
 
+def section_order(playbook: Playbook) -> tuple[int, str]:
+    """Where a playbook sits in its section: by `order` if given, then by title."""
+    return (playbook.order if playbook.order is not None else 1 << 30, playbook.title.lower())
+
+
 def kind_index_path(kind: str) -> str:
     return f"{KIND_DIRS[kind]}/index.md"
 

@@ -312,6 +312,10 @@ class Playbook(TitledEntry):
     last_reviewed: IsoDate
     tags: list[Text]
     references: CitationRefs = []
+    order: Annotated[int, Field(ge=1)] | None = Field(
+        default=None,
+        description="Position in its navigation section (1 first); playbooks without it follow by title.",
+    )
 
     section_title: ClassVar[str]
 

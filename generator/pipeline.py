@@ -81,7 +81,7 @@ def build_nav(pages: list[Page], content_pages: list[str]) -> list[NavItem]:
         index = layout.kind_index_path(kind)
         in_kind = [p for p in pages if p.path.startswith(index.removesuffix("index.md"))]
         if any(p.path == index for p in in_kind):
-            members = [p.path for p in sorted(in_kind, key=lambda p: p.title.lower()) if p.path != index]
+            members = [p.path for p in sorted(in_kind, key=lambda p: p.order) if p.path != index]
             nav.append({cls.section_title: [index, *members]})
     nav.extend(p for p in content_pages if p != "index.md")
     return nav

@@ -28,6 +28,7 @@ class Page:
     title: str
     text: str
     source: str | None  # repository path of the file to edit, None for index pages
+    order: tuple[int, str] = (0, "")  # position within its navigation section
 
 
 class TemplateFailure(Exception):
@@ -123,7 +124,7 @@ class Renderer:
             link=self._linker(path),
             referenced_by=lambda entry_id: self.handbook.backlinks.get(entry_id, []),
         )
-        return Page(path, playbook.title, text, source)
+        return Page(path, playbook.title, text, source, layout.section_order(playbook))
 
     def kind_index_page(self, kind: str, playbooks: list[Playbook]) -> Page:
         path = layout.kind_index_path(kind)
@@ -147,6 +148,6 @@ def render_pages(handbook: Handbook, templates_dir: Path = TEMPLATES_DIR) -> lis
         by_kind.setdefault(pb.model.kind, []).append(pb.model)
     for kind in KINDS:
         if kind in by_kind:
-            ordered = sorted(by_kind[kind], key=lambda p: p.title.lower())
+            ordered = sorted(by_kind[kind], key=layout.section_order)
             pages.append(renderer.kind_index_page(kind, ordered))
     return pages

@@ -141,6 +141,10 @@ def _schema_problem(source: SourceFile, cls: type[Playbook], error: Any) -> Prob
             f"'{value}' is not a valid id: use lowercase letters, digits and single hyphens,"
             " for example 'knowledge-transfer'"
         )
+    elif kind == "int_type":
+        message = f"{what} must be a whole number, not {_describe(value)}"
+    elif kind == "greater_than_equal":
+        message = f"{what} must be {ctx.get('ge')} or more, not {value}"
     elif kind == "string_too_long":
         message = f"{what} is longer than {ctx.get('max_length')} characters"
     elif kind == "string_too_short":

@@ -164,3 +164,22 @@ def test_every_checklist_item_is_its_own_task(built_site: Path, handbook) -> Non
         assert "- [ ]" not in html
         for item in items:
             assert item.text[:30] in unescape(html)
+
+
+def test_checklists_appear_in_lifecycle_order(built_site: Path, handbook) -> None:  # type: ignore[no-untyped-def]
+    from generator.model import Checklist
+
+    expected = [
+        pb.model.title
+        for pb in sorted(handbook.playbooks, key=lambda pb: layout.section_order(pb.model))
+        if isinstance(pb.model, Checklist)
+    ]
+    assert expected[0] == "Partnership readiness checklist" and expected[-1] == "Partner exit checklist"
+    index = _html(built_site, "checklists/")
+    article = index.split('<article class="md-content__inner md-typeset">')[1]
+    listed = [unescape(t) for t in re.findall(r'<a href="[^"]+">([^<]+)</a></strong>', article)]
+    assert listed == expected
+    page = _html(built_site, "checklists/partner-exit-checklist/")
+    nav = page.split("md-nav--primary")[1].split('class="md-content"')[0]
+    labels = [unescape(" ".join(t.split())) for t in re.findall(r'md-ellipsis">(.*?)</span>', nav, re.S)]
+    assert list(dict.fromkeys(t for t in labels if t in expected)) == expected
