@@ -28,14 +28,15 @@ serve: $(VENV)/.site
 
 check: $(VENV)/.site
 	$(BIN)/handbook check
+	$(BIN)/handbook urls --check
+	$(BIN)/handbook codeowners --check
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check generator tests
 	$(BIN)/ruff format --check generator tests
 	$(BIN)/mypy
 
-test: lint
-	$(BIN)/handbook check
+test: lint check
 	@if [ -x $(ORIGINALITY) ]; then $(ORIGINALITY); \
 	else echo "note: $(ORIGINALITY) not found; originality check skipped"; fi
 	$(BIN)/pytest

@@ -7,18 +7,25 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import re
 import sys
 from pathlib import Path
 
-from . import __version__
-from .model import KINDS, SLUG_MAX_LENGTH, SLUG_PATTERN
-from .pipeline import Project, check
-from .problems import FORMATS, format_problems
-from .schemas import write_schemas
-from .skeleton import skeleton
+from . import __version__, commands, review
+from .model import KINDS
+from .owners import CODEOWNERS_FILE, OWNERS_FILE
+from .pipeline import Project
+from .problems import FORMATS
+from .review import TODAY_VARIABLE, ClockError
+from .urls import MANIFEST
 
-EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = commands.EXIT_OK, commands.EXIT_INVALID, commands.EXIT_USAGE
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a date: use YYYY-MM-DD") from None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -47,7 +54,7 @@ def _parser() -> argparse.ArgumentParser:
         "--format",
         choices=FORMATS,
         default="text",
-        help="text (default), github (Actions annotations) or json",
+        help="text (default), github (Actions annotations), json or codeclimate (GitLab code quality)",
     )
 
     p = sub.add_parser(
@@ -89,103 +96,80 @@ def _parser() -> argparse.ArgumentParser:
         metavar="DIR",
         help="folder to write into (default: schemas/ in the handbook's folder)",
     )
-    return parser
 
-
-def cmd_check(project: Project, fmt: str) -> int:
-    handbook, problems = check(project)
-    if fmt != "text":
-        print(format_problems(problems, fmt))
-    elif problems:
-        print(format_problems(problems, "text"))
-    files = len({p.path for p in problems})
-    if problems:
-        print(f"{len(problems)} problem(s) in {files} file(s)", file=sys.stderr)
-        return EXIT_INVALID
-    if fmt == "text":
-        print(
-            f"ok: {len(handbook.playbooks)} playbooks, {len(handbook.entries)} linkable entries, no problems"
-        )
-    return EXIT_OK
-
-
-def cmd_build(project: Project, verbose: bool) -> int:
-    from .site import SiteError, build_site  # MkDocs is imported only when building
-
-    handbook, problems = check(project)
-    if problems:
-        print(format_problems(problems, "text"), file=sys.stderr)
-        print(f"{len(problems)} problem(s): the site was not built", file=sys.stderr)
-        return EXIT_INVALID
-    try:
-        build_site(project, verbose=verbose)
-    except SiteError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_INVALID
-    print(
-        f"built {len(handbook.playbooks)} playbooks ({len(handbook.entries)} linkable entries) into "
-        f"{project.site_dir}; ids → URLs in {project.site_dir / 'links.json'}"
+    p = sub.add_parser(
+        "urls",
+        help=f"record newly published URLs in {MANIFEST}",
+        description=f"Add every URL the site now publishes to {MANIFEST}, so that `handbook check` "
+        "fails if one of them ever stops working. Never removes a URL unless told to with --forget.",
     )
-    return EXIT_OK
+    p.add_argument(
+        "--forget",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="retire a URL that is no longer published, on purpose (repeatable)",
+    )
+    p.add_argument(
+        "--check", action="store_true", help=f"change nothing; exit 1 if {MANIFEST} lacks a published URL"
+    )
 
+    p = sub.add_parser(
+        "report",
+        help="reports about the handbook (stale: playbooks overdue for review)",
+        description="Reports about the handbook.",
+    )
+    reports = p.add_subparsers(dest="report", required=True, metavar="REPORT")
+    r = reports.add_parser(
+        "stale",
+        help="list playbooks overdue for review",
+        description="List playbooks whose next review (last_reviewed plus the review cadence) is past. "
+        f"Today is the local date, or {TODAY_VARIABLE} if set, or --today.",
+    )
+    r.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or json")
+    r.add_argument("--today", type=_date, default=None, metavar="YYYY-MM-DD", help="report as of this date")
+    r.add_argument("--fail", action="store_true", help="exit 1 if any playbook is overdue")
 
-def cmd_serve(project: Project, host: str, port: int) -> int:
-    from .site import SiteError, serve_site
-
-    try:
-        serve_site(project, host=host, port=port)
-    except SiteError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_INVALID
-    return EXIT_OK
-
-
-def cmd_new(project: Project, kind: str, playbook_id: str) -> int:
-    if not re.fullmatch(SLUG_PATTERN, playbook_id) or len(playbook_id) > SLUG_MAX_LENGTH:
-        print(
-            f"handbook new: error: '{playbook_id}' is not a valid id: use lowercase letters, digits "
-            f"and single hyphens, at most {SLUG_MAX_LENGTH} characters",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
-    target = project.playbooks_dir / f"{playbook_id}.yaml"
-    if target.exists():
-        print(f"error: {target} already exists; not overwriting it", file=sys.stderr)
-        return EXIT_INVALID
-    handbook, _ = check(project)
-    if playbook_id in handbook.entries:
-        where = handbook.entries[playbook_id].source.display
-        print(f"error: the id '{playbook_id}' is already used in {where}", file=sys.stderr)
-        return EXIT_INVALID
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
-        handle.write(skeleton(kind, playbook_id, dt.date.today()))
-    print(f"wrote {target}: edit it, then run `handbook check`")
-    return EXIT_OK
-
-
-def cmd_schema(project: Project, out: Path | None) -> int:
-    for path in write_schemas(out or project.schemas_dir):
-        print(f"wrote {path}")
-    return EXIT_OK
+    p = sub.add_parser(
+        "codeowners",
+        help=f"write {CODEOWNERS_FILE} from the playbooks' owners and {OWNERS_FILE}",
+        description=f"Generate {CODEOWNERS_FILE}: each playbook file is owned by the reviewers that "
+        f"{OWNERS_FILE} lists for its owner team, so a pull request asks them for review.",
+    )
+    p.add_argument(
+        "--out", type=Path, default=None, metavar="FILE", help=f"where to write (default: {CODEOWNERS_FILE})"
+    )
+    p.add_argument("--check", action="store_true", help="change nothing; exit 1 if the file is out of date")
+    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     project = Project(args.root.resolve())
-    if args.command in ("check", "build", "serve") and not project.playbooks_dir.is_dir():
+    needs_playbooks = ("check", "build", "serve", "urls", "report", "codeowners")
+    if args.command in needs_playbooks and not project.playbooks_dir.is_dir():
         print(f"error: no playbooks/ folder in {project.root} (use --root DIR)", file=sys.stderr)
         return EXIT_INVALID
     try:
+        review.today()  # a bad HANDBOOK_TODAY is a usage error, whatever the command
         if args.command == "check":
-            return cmd_check(project, args.format)
+            return commands.cmd_check(project, args.format)
         if args.command == "build":
-            return cmd_build(project, args.verbose)
+            return commands.cmd_build(project, args.verbose)
         if args.command == "serve":
-            return cmd_serve(project, args.host, args.port)
+            return commands.cmd_serve(project, args.host, args.port)
         if args.command == "new":
-            return cmd_new(project, args.kind, args.id)
-        return cmd_schema(project, args.out)
+            return commands.cmd_new(project, args.kind, args.id)
+        if args.command == "urls":
+            return commands.cmd_urls(project, args.forget, args.check)
+        if args.command == "report":
+            return commands.cmd_report_stale(project, args.format, args.today, args.fail)
+        if args.command == "codeowners":
+            return commands.cmd_codeowners(project, args.out, args.check)
+        return commands.cmd_schema(project, args.out)
+    except ClockError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

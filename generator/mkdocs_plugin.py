@@ -20,6 +20,7 @@ from mkdocs.structure.files import Files
 from .pipeline import Generated, Project, generate
 from .problems import ContentError
 from .render import TemplateFailure
+from .review import ClockError
 
 log = logging.getLogger("mkdocs.plugins.handbook")
 
@@ -47,11 +48,18 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             if self.command != "serve" or self.last_good is None:
                 raise PluginError(f"{len(exc.problems)} problem(s) in the playbooks; see above") from None
             log.error("Playbooks are invalid: still serving the last good version")
+        except ClockError as exc:
+            raise PluginError(str(exc)) from None
         except TemplateFailure as exc:
             if self.command != "serve" or self.last_good is None:
                 raise PluginError(str(exc)) from None
             log.error(str(exc))
         config.nav = self.last_good.nav
+        redirects = config.plugins.get("redirects")
+        if redirects is None:
+            raise PluginError("add the 'redirects' plugin after 'handbook' in mkdocs.yml: old links need it")
+        # Hand-written redirect_maps in mkdocs.yml win; the plugin is re-created on every build.
+        redirects.config["redirect_maps"] = {**self.last_good.redirects, **redirects.config["redirect_maps"]}
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:

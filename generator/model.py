@@ -109,10 +109,17 @@ class Strict(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
 
 
+Aliases = Annotated[
+    list[Slug],
+    Field(description="Former ids of this entry. Old links, anchors and /go/ short links keep working."),
+]
+
+
 class Entry(Strict):
     """Anything a reader may link to: it has an id, a label and may point elsewhere."""
 
     id: Slug
+    aliases: Aliases = []
     see: Refs = []
 
     @property
@@ -272,6 +279,7 @@ class FaqGroup(TitledEntry):
 
 class ChecklistItem(Strict):
     id: Slug | None = Field(default=None, description="Optional: give an item an id to link to it.")
+    aliases: Aliases = []
     text: Text
     note: Markdown | None = None
     see: Refs = []
@@ -310,6 +318,10 @@ class Playbook(TitledEntry):
     summary: Markdown
     owner: Text = Field(description="The team that owns and reviews this playbook.")
     last_reviewed: IsoDate
+    review_every_months: Annotated[int, Field(ge=1, le=36)] | None = Field(
+        default=None,
+        description="How often the owner reviews this playbook; defaults to its kind's cadence.",
+    )
     tags: list[Text]
     references: CitationRefs = []
     order: Annotated[int, Field(ge=1)] | None = Field(
@@ -318,6 +330,11 @@ class Playbook(TitledEntry):
     )
 
     section_title: ClassVar[str]
+    default_review_months: ClassVar[int] = 6
+
+    @property
+    def review_months(self) -> int:
+        return self.review_every_months or self.default_review_months
 
 
 class OperatingModel(Playbook):
@@ -335,6 +352,7 @@ class OperatingModel(Playbook):
 class Culture(Playbook):
     kind: Literal["culture"]
     section_title: ClassVar[str] = "Culture"
+    default_review_months: ClassVar[int] = 12
     values: list[CultureItem] = []
     communication: list[CultureItem] = []
     rituals: list[CultureItem] = []
@@ -349,6 +367,7 @@ class Culture(Playbook):
 class AntiPatterns(Playbook):
     kind: Literal["anti-patterns"]
     section_title: ClassVar[str] = "Anti-patterns"
+    default_review_months: ClassVar[int] = 12
     anti_patterns: list[AntiPattern] = Field(min_length=1)
 
 
@@ -368,6 +387,7 @@ class Checklist(Playbook):
 class References(Playbook):
     kind: Literal["references"]
     section_title: ClassVar[str] = "References"
+    default_review_months: ClassVar[int] = 12
     works: list[Citation] = Field(min_length=1)
 
 

@@ -10,15 +10,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import layout
+from . import layout, owners, render, review, urls
 from .load import find_playbooks, load_all
 from .model import KINDS
 from .problems import ContentError, Problem
 from .render import TEMPLATES_DIR, Page, render_pages
 from .validate import Handbook, validate_handbook
-from .write import content_outputs, json_output, page_outputs, write_outputs
+from .write import Output, content_outputs, json_output, page_outputs, write_outputs
 
 LINKS_FILE = "links.json"
+ANCHORS_FILE = "anchor-redirects.json"
+REVIEW_STATUS_PAGE = render.REVIEW_STATUS_PAGE
 NavItem = str | dict[str, Any]
 
 
@@ -52,24 +54,71 @@ class Project:
     def schemas_dir(self) -> Path:
         return self.root / "schemas"
 
+    @property
+    def contributing_file(self) -> Path:
+        """CONTRIBUTING.md at the root: shown by the forge and published as a page."""
+        return self.root / "CONTRIBUTING.md"
+
+    @property
+    def manifest_file(self) -> Path:
+        return self.root / urls.MANIFEST
+
+    @property
+    def owners_file(self) -> Path:
+        return self.root / owners.OWNERS_FILE
+
 
 @dataclass
 class Generated:
     nav: list[NavItem]
     edit_paths: dict[str, str]  # docs-relative page path → repository path of its source
-    links: dict[str, str]  # entry id → URL relative to the site root
+    links: dict[str, str]  # entry id (or former id) → URL relative to the site root
+    redirects: dict[str, str] = field(default_factory=dict)  # old .md path → target, for mkdocs-redirects
     changed: list[str] = field(default_factory=list)
 
 
-def check(project: Project) -> tuple[Handbook, list[Problem]]:
+def check_playbooks(project: Project) -> tuple[Handbook, list[Problem]]:
     """Load and validate every playbook; collect every problem rather than stopping."""
     sources, problems = load_all(find_playbooks(project.playbooks_dir), project.root)
     handbook, found = validate_handbook(sources)
     return handbook, sorted(problems + found)
 
 
-def links_map(handbook: Handbook) -> dict[str, str]:
-    return {eid: layout.entry_url(entry.playbook, eid) for eid, entry in handbook.entries.items()}
+def check(project: Project) -> tuple[Handbook, list[Problem]]:
+    """Check the playbooks, then their owners and every published URL; collect every problem."""
+    handbook, problems = check_playbooks(project)
+    if not problems:
+        team_map, owner_problems = owners.read_owners(project.owners_file)
+        problems += owner_problems + owners.check_owners(handbook, team_map)
+        _, url_problems = plan_links(project, handbook)
+        problems += url_problems
+    return handbook, sorted(problems)
+
+
+def page_paths(project: Project, handbook: Handbook) -> list[str]:
+    """Every page the site will have, as docs-relative Markdown paths."""
+    kinds = {pb.model.kind for pb in handbook.playbooks}
+    paths = [layout.page_path(pb.model) for pb in handbook.playbooks]
+    paths += [layout.kind_index_path(kind) for kind in KINDS if kind in kinds]
+    paths.append(REVIEW_STATUS_PAGE)
+    paths += [out.path for out, _ in _content(project) if out.path.endswith(".md")]
+    return paths
+
+
+def plan_links(project: Project, handbook: Handbook) -> tuple[urls.RedirectPlan, list[Problem]]:
+    published, problems = urls.read_manifest(project.manifest_file)
+    plan, found = urls.plan_redirects(handbook, published, page_paths(project, handbook))
+    return plan, problems + found
+
+
+def links_map(handbook: Handbook, plan: urls.RedirectPlan) -> dict[str, str]:
+    links = {eid: layout.entry_url(entry.playbook, eid) for eid, entry in handbook.entries.items()}
+    return links | plan.links
+
+
+def _content(project: Project) -> list[tuple[Output, str]]:
+    extra = {"contributing.md": project.contributing_file}
+    return content_outputs(project.content_dir, project.root, extra)
 
 
 def build_nav(pages: list[Page], content_pages: list[str]) -> list[NavItem]:
@@ -84,6 +133,7 @@ def build_nav(pages: list[Page], content_pages: list[str]) -> list[NavItem]:
             members = [p.path for p in sorted(in_kind, key=lambda p: p.order) if p.path != index]
             nav.append({cls.section_title: [index, *members]})
     nav.extend(p for p in content_pages if p != "index.md")
+    nav.extend(p.path for p in pages if p.path == REVIEW_STATUS_PAGE)
     return nav
 
 
@@ -92,19 +142,26 @@ def generate(project: Project, templates_dir: Path = TEMPLATES_DIR) -> Generated
     handbook, problems = check(project)
     if problems:
         raise ContentError(problems)
-    pages = render_pages(handbook, templates_dir)
-    content = content_outputs(project.content_dir)
-    generated_paths = {p.path for p in pages} | {LINKS_FILE}
+    plan, _ = plan_links(project, handbook)
+    pages = render_pages(handbook, review.today(), templates_dir)
+    content = _content(project)
+    generated_paths = {p.path for p in pages} | {LINKS_FILE, ANCHORS_FILE}
     clashes = [
         Problem(src, 1, 1, f"'{out.path}' clashes with a page the generator writes; rename it")
         for out, src in content
-        if out.path in generated_paths
+        if out.path in generated_paths or out.path.startswith(f"{urls.GO_DIR}/")
     ]
     if clashes:
         raise ContentError(clashes)
-    links = links_map(handbook)
-    outputs = [*page_outputs(pages), *(out for out, _ in content), json_output(LINKS_FILE, links)]
+    links = links_map(handbook, plan)
+    outputs = [
+        *page_outputs(pages),
+        *(out for out, _ in content),
+        json_output(LINKS_FILE, links),
+        json_output(ANCHORS_FILE, plan.anchors),
+    ]
     changed = write_outputs(project.build_dir, outputs)
     content_pages = [out.path for out, _ in content if out.path.endswith(".md")]
     edit_paths = {p.path: p.source for p in pages if p.source} | {out.path: src for out, src in content}
-    return Generated(build_nav(pages, content_pages), edit_paths, links, changed)
+    redirects = plan.pages | urls.go_links(handbook)
+    return Generated(build_nav(pages, content_pages), edit_paths, links, redirects, changed)

@@ -1,11 +1,12 @@
-"""Problems found in playbooks, and the three ways `handbook check` prints them."""
+"""Problems found in playbooks, and the ways `handbook check` prints them."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import asdict, dataclass
 
-FORMATS = ("text", "github", "json")
+FORMATS = ("text", "github", "json", "codeclimate")
 
 
 @dataclass(frozen=True, order=True)
@@ -34,11 +35,24 @@ def _github_escape(value: str, *, prop: bool) -> str:
     return value
 
 
+def _codeclimate(problem: Problem) -> dict[str, object]:
+    return {
+        "description": problem.message,
+        "check_name": "handbook-check",
+        "fingerprint": hashlib.sha256(str(problem).encode()).hexdigest(),
+        "severity": "major",
+        "location": {"path": problem.path, "lines": {"begin": problem.line}},
+    }
+
+
 def format_problems(problems: list[Problem], fmt: str) -> str:
-    """Render problems for people (`text`), GitHub Actions (`github`) or tools (`json`)."""
+    """Render problems for people (`text`), GitHub Actions (`github`), GitLab (`codeclimate`)
+    or other tools (`json`)."""
     ordered = sorted(problems)
     if fmt == "json":
         return json.dumps([asdict(p) for p in ordered], indent=2)
+    if fmt == "codeclimate":  # GitLab's code quality report, shown on merge requests
+        return json.dumps([_codeclimate(p) for p in ordered], indent=2)
     if fmt == "github":
         return "\n".join(
             f"::error file={_github_escape(p.path, prop=True)},line={p.line},col={p.col}"

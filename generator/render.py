@@ -7,6 +7,7 @@ for a missing field fail loudly instead of rendering a blank.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,9 +18,11 @@ import yaml
 
 from . import layout
 from .model import ISO_44001_STAGES, KINDS, Playbook
+from .review import review_of
 from .validate import Handbook
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
+REVIEW_STATUS_PAGE = "review-status.md"
 
 
 @dataclass(frozen=True)
@@ -76,9 +79,10 @@ def make_environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
 
 
 class Renderer:
-    def __init__(self, handbook: Handbook, env: jinja2.Environment):
+    def __init__(self, handbook: Handbook, env: jinja2.Environment, today: dt.date):
         self.handbook = handbook
         self.env = env
+        self.today = today
 
     def _linker(self, from_page: str) -> Callable[[str], str]:
         def link(entry_id: str) -> str:
@@ -110,21 +114,39 @@ class Renderer:
 
     def playbook_page(self, playbook: Playbook, source: str) -> Page:
         path = layout.page_path(playbook)
+        review = review_of(playbook, self.today)
         meta = {
             "title": playbook.title,
             "description": first_paragraph(playbook.summary),
             "tags": list(playbook.tags),
             "source": source,
+            "owner": playbook.owner,
+            "last_reviewed": review.last_reviewed.isoformat(),
+            "next_review": review.due.isoformat(),
+            "review_status": review.status,
         }
         front_matter = "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True) + "---\n"
         text = self._render(
             f"{playbook.kind}.md.j2",
             pb=playbook,
+            review=review,
+            review_status_link=layout.relative_link(path, REVIEW_STATUS_PAGE),
             front_matter=front_matter,
             link=self._linker(path),
             referenced_by=lambda entry_id: self.handbook.backlinks.get(entry_id, []),
         )
         return Page(path, playbook.title, text, source, layout.section_order(playbook))
+
+    def review_status_page(self) -> Page:
+        reviews = [(pb.model, review_of(pb.model, self.today)) for pb in self.handbook.playbooks]
+        reviews.sort(key=lambda item: (item[1].due, item[0].title.lower()))
+        text = self._render(
+            "review-status.md.j2",
+            reviews=reviews,
+            today=self.today,
+            link=self._linker(REVIEW_STATUS_PAGE),
+        )
+        return Page(REVIEW_STATUS_PAGE, "Review status", text, None)
 
     def kind_index_page(self, kind: str, playbooks: list[Playbook]) -> Page:
         path = layout.kind_index_path(kind)
@@ -138,9 +160,9 @@ class Renderer:
         return Page(path, KINDS[kind].section_title, text, None)
 
 
-def render_pages(handbook: Handbook, templates_dir: Path = TEMPLATES_DIR) -> list[Page]:
-    """One page per playbook, plus one index page per kind that has playbooks."""
-    renderer = Renderer(handbook, make_environment(templates_dir))
+def render_pages(handbook: Handbook, today: dt.date, templates_dir: Path = TEMPLATES_DIR) -> list[Page]:
+    """One page per playbook, one index page per kind that has playbooks, and the review status."""
+    renderer = Renderer(handbook, make_environment(templates_dir), today)
     pages: list[Page] = []
     by_kind: dict[str, list[Playbook]] = {}
     for pb in handbook.playbooks:
@@ -150,4 +172,5 @@ def render_pages(handbook: Handbook, templates_dir: Path = TEMPLATES_DIR) -> lis
         if kind in by_kind:
             ordered = sorted(by_kind[kind], key=layout.section_order)
             pages.append(renderer.kind_index_page(kind, ordered))
+    pages.append(renderer.review_status_page())
     return pages

@@ -1,4 +1,4 @@
-"""JSON Schemas for editors: one file per playbook kind, generated from the model."""
+"""JSON Schemas for editors: one file per playbook kind, and one for owners.yaml."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from .model import KINDS
+from .owners import OwnersFile
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -22,9 +23,13 @@ def schema_filename(kind: str) -> str:
 
 def schema_texts() -> dict[str, str]:
     """File name → JSON text for every kind, in a stable form suitable for committing."""
-    return {
-        schema_filename(kind): json.dumps(schema_for(kind), indent=2, sort_keys=True) + "\n" for kind in KINDS
+    schemas = {schema_filename(kind): schema_for(kind) for kind in KINDS}
+    schemas["owners.schema.json"] = {
+        "$schema": SCHEMA_DIALECT,
+        "$id": "owners.schema.json",
+        **OwnersFile.model_json_schema(),
     }
+    return {name: json.dumps(schema, indent=2, sort_keys=True) + "\n" for name, schema in schemas.items()}
 
 
 def write_schemas(out_dir: Path) -> list[Path]:

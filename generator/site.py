@@ -59,6 +59,8 @@ def serve_site(project: Project, *, host: str, port: int, verbose: bool = True) 
     _configure_logging(verbose)
     project.build_dir.mkdir(parents=True, exist_ok=True)
     watch = [str(project.playbooks_dir), str(project.content_dir), str(TEMPLATES_DIR)]
+    extra = (project.contributing_file, project.manifest_file, project.owners_file)
+    watch += [str(path) for path in extra if path.is_file()]
     try:
         mkdocs_serve(str(project.config_file), dev_addr=f"{host}:{port}", livereload=True, watch=watch)
     except MkDocsException as exc:

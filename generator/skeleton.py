@@ -69,10 +69,13 @@ def _example(cls: type[BaseModel], entry_id: str, today: dt.date) -> dict[str, A
     return data
 
 
-def skeleton(kind: str, playbook_id: str, today: dt.date) -> str:
+def skeleton(kind: str, playbook_id: str, today: dt.date, owner: str | None = None) -> str:
+    """A valid playbook of `kind`; `owner` should be a team from owners.yaml when there is one."""
     cls: type[Playbook] = KINDS[kind]
     data = _example(cls, playbook_id, today)
     data["tags"] = [kind]
+    if owner is not None:
+        data["owner"] = owner
     header = (
         f"# yaml-language-server: $schema=../schemas/{schema_filename(kind)}\n"
         f"# A new {kind} playbook. Replace every 'Write the ...' text, then run `handbook check`.\n"

@@ -1,15 +1,14 @@
 """Stage 2, validate: check each file against its kind's model, then the handbook as a whole.
 
-Per file: the kind, the schema (types, required and unknown fields, slugs, dates) and
-raw HTML in text. Across files: ids are unique and every reference resolves. Every
-problem is collected with its position; nothing here raises for bad content.
+Per file: the kind, the schema (types, required and unknown fields, slugs, dates; worded
+by `messages`) and raw HTML in text. Across files: ids and former ids (aliases) are unique,
+and every reference resolves to an entry of the right kind. Every problem is collected
+with its position; nothing here raises for bad content.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
-import typing
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +17,8 @@ from markdown_it import MarkdownIt
 from pydantic import BaseModel, ValidationError
 
 from .load import Loc, SourceFile
-from .model import KINDS, URL_PATTERN, ChecklistItem, Entry, Playbook, RefsMarker, unwrap_type
+from .messages import describe, schema_problem, suggest
+from .model import KINDS, ChecklistItem, Entry, Playbook, RefsMarker
 from .problems import Problem
 
 RESERVED_IDS = {"index"}
@@ -66,98 +66,14 @@ class Handbook:
     playbooks: list[ValidPlaybook]
     entries: dict[str, EntryInfo]
     backlinks: dict[str, list[str]] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)  # former id → current id
 
-
-def _suggest(word: str, choices: typing.Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    def resolve(self, entry_id: str) -> EntryInfo | None:
+        """The entry an id or a former id (alias) names today."""
+        return self.entries.get(self.aliases.get(entry_id, entry_id))
 
 
 # --- per file --------------------------------------------------------------------------
-
-
-def _model_at(cls: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
-    tp: Any = cls
-    for step in loc:
-        tp = unwrap_type(tp)
-        if isinstance(step, int):
-            args = typing.get_args(tp)
-            tp = args[0] if args else None
-        elif isinstance(tp, type) and issubclass(tp, BaseModel) and step in tp.model_fields:
-            tp = tp.model_fields[step].annotation
-        else:
-            return None
-    tp = unwrap_type(tp)
-    return tp if isinstance(tp, type) and issubclass(tp, BaseModel) else None
-
-
-def _describe(value: Any) -> str:
-    if isinstance(value, bool):
-        word = "true" if value else "false"
-        return f"the boolean {word} (YAML reads yes/no/on/off as booleans: put the text in quotes)"
-    if isinstance(value, (int, float)):
-        return f"the number {value} (put it in quotes if it is text)"
-    if value is None:
-        return "nothing (the value is empty)"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    if hasattr(value, "isoformat"):
-        return f"the date {value.isoformat()} (put it in quotes if it is text)"
-    return f"'{value}'"
-
-
-def _field_name(loc: Loc) -> str:
-    names = [step for step in loc if isinstance(step, str)]
-    name = names[-1] if names else "value"
-    return f"each item of '{name}'" if loc and isinstance(loc[-1], int) else f"'{name}'"
-
-
-def _schema_problem(source: SourceFile, cls: type[Playbook], error: Any) -> Problem | None:
-    loc: Loc = tuple(error["loc"])
-    if any(loc[: len(b)] == b for b in source.broken):
-        return None  # already reported while loading
-    kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
-    what = _field_name(loc)
-    if kind == "missing":
-        return source.problem(loc[:-1], f"missing required field '{loc[-1]}'")
-    if kind == "extra_forbidden":
-        parent = _model_at(cls, loc[:-1])
-        hint = _suggest(str(loc[-1]), parent.model_fields) if parent else ""
-        return source.problem(loc, f"unknown field '{loc[-1]}'{hint}", at_key=True)
-    if kind == "string_type":
-        message = f"{what} must be text, not {_describe(value)}"
-    elif kind == "list_type":
-        message = f"{what} must be a list, not {_describe(value)}"
-    elif kind in ("model_type", "dict_type", "model_attributes_type"):
-        message = f"{what} must be a mapping of fields, not {_describe(value)}"
-    elif kind == "literal_error":
-        message = f"{what} must be one of {ctx.get('expected')}, not {_describe(value)}"
-    elif kind == "string_pattern_mismatch" and ctx.get("pattern") == URL_PATTERN:
-        message = f"{what} must be an http:// or https:// address without spaces, not {_describe(value)}"
-    elif kind == "string_pattern_mismatch":
-        message = (
-            f"'{value}' is not a valid id: use lowercase letters, digits and single hyphens,"
-            " for example 'knowledge-transfer'"
-        )
-    elif kind == "int_type":
-        message = f"{what} must be a whole number, not {_describe(value)}"
-    elif kind == "greater_than_equal":
-        message = f"{what} must be {ctx.get('ge')} or more, not {value}"
-    elif kind == "string_too_long":
-        message = f"{what} is longer than {ctx.get('max_length')} characters"
-    elif kind == "string_too_short":
-        message = f"{what} must not be empty"
-    elif kind == "too_short":
-        message = f"{what.removeprefix('each item of ')} needs at least {ctx.get('min_length')} item(s)"
-    elif kind in ("date_type", "date_from_datetime_inexact", "date_from_datetime_parsing"):
-        message = f"{what} must be a date written YYYY-MM-DD, not {_describe(value)}"
-    elif kind == "value_error":
-        message = f"{what}: {ctx.get('error')}"
-    else:  # pragma: no cover - a pydantic error type this module does not word yet
-        message = f"{what}: {error['msg']}"
-    return source.problem(loc, message)
 
 
 _UNSAFE_SCHEME = re.compile(r"(?i)\b(?:javascript|vbscript|data)\s*:")
@@ -199,16 +115,16 @@ def validate_file(source: SourceFile) -> tuple[Playbook | None, list[Problem]]:
     if "kind" not in data:
         return None, [source.problem((), f"missing required field 'kind' (one of: {', '.join(KINDS)})")]
     if not isinstance(kind, str) or kind not in KINDS:
-        hint = _suggest(kind, KINDS) if isinstance(kind, str) else ""
+        hint = suggest(kind, KINDS) if isinstance(kind, str) else ""
         return None, [
-            source.problem(("kind",), f"unknown kind {_describe(kind)}{hint}; use one of: {', '.join(KINDS)}")
+            source.problem(("kind",), f"unknown kind {describe(kind)}{hint}; use one of: {', '.join(KINDS)}")
         ]
     cls = KINDS[kind]
     problems = list(_unsafe_fields(source, data, ()))
     try:
         model = cls.model_validate(data)
     except ValidationError as exc:
-        found = (_schema_problem(source, cls, err) for err in exc.errors(include_url=False))
+        found = (schema_problem(source, cls, err) for err in exc.errors(include_url=False))
         return None, problems + [p for p in found if p is not None]
     return (None if problems else model), problems
 
@@ -247,6 +163,33 @@ def _ids_in_raw_data(data: Any) -> Iterator[str]:
     elif isinstance(data, list):
         for value in data:
             yield from _ids_in_raw_data(value)
+
+
+def _place(entry: EntryInfo, *loc: str | int) -> str:
+    where = entry.source.problem((*entry.loc, *loc), "")
+    return f"{where.path}:{where.line}:{where.col}"
+
+
+def _collect_aliases(entries: dict[str, EntryInfo]) -> tuple[dict[str, str], list[Problem]]:
+    """Former ids, each naming exactly one current entry and never clashing with an id."""
+    aliases: dict[str, str] = {}
+    where: dict[str, str] = {}
+    problems: list[Problem] = []
+    for entry in entries.values():
+        for i, alias in enumerate(entry.entry.aliases):
+            problem_at = (*entry.loc, "aliases", i)
+            if alias in entries:
+                message = f"alias '{alias}' is the id of an entry at {_place(entries[alias], 'id')}"
+            elif alias in aliases:
+                message = f"alias '{alias}' is already a former id of '{aliases[alias]}' ({where[alias]})"
+            elif alias in RESERVED_IDS:
+                message = f"alias '{alias}' is reserved; choose another"
+            else:
+                aliases[alias] = entry.id
+                where[alias] = _place(entry, "aliases", i)
+                continue
+            problems.append(entry.source.problem(problem_at, message))
+    return aliases, problems
 
 
 def _wrong_target(ref: Reference, target: EntryInfo) -> str | None:
@@ -315,15 +258,26 @@ def validate_handbook(sources: list[SourceFile]) -> tuple[Handbook, list[Problem
             else:
                 entries[entry.id] = entry
 
+    aliases, alias_problems = _collect_aliases(entries)
+    problems.extend(alias_problems)
+
     backlinks: dict[str, list[str]] = {}
     for source, ref in references:
-        if ref.target in entries and (wrong := _wrong_target(ref, entries[ref.target])):
+        if ref.target in aliases:
+            problems.append(
+                source.problem(
+                    ref.loc,
+                    f"'{ref.target}' in '{ref.field}' is a former id of '{aliases[ref.target]}'; "
+                    f"link to '{aliases[ref.target]}'",
+                )
+            )
+        elif ref.target in entries and (wrong := _wrong_target(ref, entries[ref.target])):
             problems.append(source.problem(ref.loc, wrong))
         elif ref.target in entries:
             owners = backlinks.setdefault(ref.target, [])
             if ref.owner not in owners and ref.owner != ref.target:
                 owners.append(ref.owner)
         elif ref.target not in known_elsewhere:
-            hint = _suggest(ref.target, entries)
+            hint = suggest(ref.target, entries)
             problems.append(source.problem(ref.loc, f"unknown id '{ref.target}' in '{ref.field}'{hint}"))
-    return Handbook(valid, entries, backlinks), problems
+    return Handbook(valid, entries, backlinks, aliases), problems

@@ -25,14 +25,22 @@ class Output:
     data: bytes
 
 
-def content_outputs(content_dir: Path) -> list[tuple[Output, str]]:
-    """Every hand-written file, with the repository path it comes from."""
-    if not content_dir.is_dir():
-        return []
+def content_outputs(
+    content_dir: Path, root: Path, extra: dict[str, Path] | None = None
+) -> list[tuple[Output, str]]:
+    """Every hand-written file, with the repository path it comes from.
+
+    `extra` publishes files kept elsewhere in the repository (CONTRIBUTING.md) under a
+    docs-relative path, if they exist.
+    """
     outputs = []
-    for src in sorted(p for p in content_dir.rglob("*") if p.is_file()):
-        rel = src.relative_to(content_dir).as_posix()
-        outputs.append((Output(rel, src.read_bytes()), f"{content_dir.name}/{rel}"))
+    if content_dir.is_dir():
+        for src in sorted(p for p in content_dir.rglob("*") if p.is_file()):
+            rel = src.relative_to(content_dir).as_posix()
+            outputs.append((Output(rel, src.read_bytes()), src.relative_to(root).as_posix()))
+    for rel, src in (extra or {}).items():
+        if src.is_file():
+            outputs.append((Output(rel, src.read_bytes()), src.relative_to(root).as_posix()))
     return outputs
 
 

@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-PROJECT_PARTS = ("mkdocs.yml", "playbooks", "content", "theme_overrides", "schemas")
+PROJECT_PARTS = (
+    "mkdocs.yml",
+    "playbooks",
+    "content",
+    "theme_overrides",
+    "schemas",
+    "CONTRIBUTING.md",
+    "owners.yaml",
+    "published-urls.txt",
+)
 HANDBOOK = [sys.executable, "-m", "generator.cli"]
 
 
@@ -27,10 +38,13 @@ def copy_project(dest: Path, parts: tuple[str, ...] = PROJECT_PARTS) -> Path:
     return dest
 
 
-def run_handbook(*args: str, cwd: Path, check: bool = False) -> subprocess.CompletedProcess[str]:
-    """Run the real CLI in a subprocess, as a contributor would."""
+def run_handbook(
+    *args: str, cwd: Path, check: bool = False, today: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the real CLI in a subprocess, as a contributor would; `today` fixes the clock."""
+    env = {**os.environ, "HANDBOOK_TODAY": today} if today else None
     return subprocess.run(
-        [*HANDBOOK, *args], cwd=cwd, capture_output=True, text=True, check=check, timeout=300
+        [*HANDBOOK, *args], cwd=cwd, capture_output=True, text=True, check=check, timeout=300, env=env
     )
 
 
@@ -46,3 +60,12 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     result = run_handbook("build", cwd=root)
     assert result.returncode == 0, result.stdout + result.stderr
     yield root / "site"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium through Playwright, shared by every browser test."""
+    from browser import chromium
+
+    with chromium() as b:
+        yield b

@@ -11,16 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser import chromium, free_port, static_server
+from browser import free_port, static_server
 from conftest import HANDBOOK
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser() -> Any:
-    with chromium() as b:
-        yield b
 
 
 def _search(page: Any, query: str) -> None:
@@ -105,7 +99,7 @@ def test_serve_reloads_the_browser_when_a_playbook_changes(project: Path, browse
         page.locator("h1", has_text="Live edit —").wait_for(timeout=30_000)  # reloaded by itself
 
         page.goto(f"http://127.0.0.1:{port}/contributing/")
-        contributing = project / "content" / "contributing.md"
+        contributing = project / "CONTRIBUTING.md"
         contributing.write_text(contributing.read_text().replace("# How to contribute", "# Contribute here"))
         page.locator("h1", has_text="Contribute here").wait_for(timeout=30_000)
 

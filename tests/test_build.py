@@ -95,7 +95,7 @@ def test_edit_links_open_the_real_source(built_site: Path) -> None:
     assert f'href="{REPO_URL}/edit/main/playbooks/partner-faq.yaml"' in generated
     assert "Generated from <code>playbooks/partner-faq.yaml</code>" in generated
     written = _html(built_site, "contributing/")
-    assert f'href="{REPO_URL}/edit/main/content/contributing.md"' in written
+    assert f'href="{REPO_URL}/edit/main/CONTRIBUTING.md"' in written
     index_page = _html(built_site, "faq/")
     assert "/edit/main/" not in index_page
 
@@ -146,11 +146,11 @@ def test_invalid_content_fails_and_keeps_the_last_good_site(project: Path) -> No
 
 @pytest.mark.parametrize("link", ["[gone](no-such-page.md)", "[gone](faq/partner-faq.md#no-such-anchor)"])
 def test_broken_links_in_content_fail_the_strict_build(project: Path, link: str) -> None:
-    page = project / "content" / "contributing.md"
+    page = project / "content" / "tags.md"
     page.write_text(page.read_text() + f"\n{link}\n")
     result = run_handbook("build", cwd=project)
     assert result.returncode == 1
-    assert "contributing.md" in result.stderr
+    assert "tags.md" in result.stderr
     assert "Traceback" not in result.stderr
 
 

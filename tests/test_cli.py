@@ -88,7 +88,13 @@ def test_committed_schemas_are_current() -> None:
 
 def test_schema_command_writes_one_schema_per_kind(tmp_path: Path) -> None:
     assert main(["schema", "--out", str(tmp_path)]) == 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{k}.schema.json" for k in KINDS)
+    expected = [f"{k}.schema.json" for k in KINDS] + ["owners.schema.json"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(expected)
+
+
+def test_owners_file_matches_its_json_schema() -> None:
+    data = yaml.safe_load((REPO / "owners.yaml").read_text(encoding="utf-8"))
+    jsonschema.validate(data, json.loads((REPO / "schemas" / "owners.schema.json").read_text()))
 
 
 def test_shipped_playbooks_match_their_json_schema_and_modeline() -> None:

@@ -16,9 +16,11 @@ from generator.pipeline import Project, generate
 
 GOLDEN = Path(__file__).parent / "golden"
 EXPECTED = GOLDEN / "expected"
+GOLDEN_TODAY = "2026-07-01"
 
 
-def _generated(tmp_path: Path) -> dict[str, str]:
+def _generated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    monkeypatch.setenv("HANDBOOK_TODAY", GOLDEN_TODAY)  # review dates and banners are fixed
     root = tmp_path / "golden"
     shutil.copytree(GOLDEN / "playbooks", root / "playbooks")
     project = Project(root)
@@ -42,8 +44,8 @@ def test_every_kind_has_a_golden_playbook() -> None:
     assert kinds == set(KINDS)
 
 
-def test_golden_pages_match(tmp_path: Path) -> None:
-    generated = _generated(tmp_path)
+def test_golden_pages_match(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    generated = _generated(tmp_path, monkeypatch)
     if os.environ.get("UPDATE_GOLDEN"):
         shutil.rmtree(EXPECTED, ignore_errors=True)
         for rel, text in generated.items():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -21,7 +22,7 @@ def test_a_template_asking_for_a_missing_field_fails_loudly(tmp_path: Path) -> N
     handbook, problems = check(Project(GOLDEN))
     assert not problems
     with pytest.raises(TemplateFailure) as failure:
-        render_pages(handbook, templates)
+        render_pages(handbook, dt.date(2026, 1, 1), templates)
     assert failure.value.template.endswith("faq.md.j2")
     assert failure.value.line > 0
     assert "no_such_field" in failure.value.message

@@ -1,0 +1,232 @@
+"""What each `handbook` command does; `cli` parses the arguments and calls one of these.
+
+Every command returns its exit code: 0 ok, 1 invalid content (or a failed build or an
+out-of-date generated file), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import sys
+from pathlib import Path
+
+from . import owners, pipeline, review, urls
+from .model import SLUG_MAX_LENGTH, SLUG_PATTERN
+from .pipeline import Project, check
+from .problems import format_problems
+from .schemas import write_schemas
+from .skeleton import skeleton
+from .validate import Handbook
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+def cmd_check(project: Project, fmt: str) -> int:
+    handbook, problems = check(project)
+    if fmt != "text":
+        print(format_problems(problems, fmt))
+    elif problems:
+        print(format_problems(problems, "text"))
+    files = len({p.path for p in problems})
+    if problems:
+        print(f"{len(problems)} problem(s) in {files} file(s)", file=sys.stderr)
+        return EXIT_INVALID
+    if fmt == "text":
+        print(
+            f"ok: {len(handbook.playbooks)} playbooks, {len(handbook.entries)} linkable entries, no problems"
+        )
+        _note_unrecorded_urls(project, handbook)
+    return EXIT_OK
+
+
+def _note_unrecorded_urls(project: Project, handbook: Handbook) -> None:
+    if not project.manifest_file.is_file():
+        print(
+            f"note: no {urls.MANIFEST} yet: run `handbook urls` to protect published links", file=sys.stderr
+        )
+        return
+    published, _ = urls.read_manifest(project.manifest_file)
+    produced = urls.produced_urls(handbook, pipeline.page_paths(project, handbook))
+    new = set(produced) - {item.url for item in published}
+    if new:
+        print(
+            f"note: {len(new)} published URL(s) are not in {urls.MANIFEST} yet: run `handbook urls`",
+            file=sys.stderr,
+        )
+
+
+def cmd_build(project: Project, verbose: bool) -> int:
+    from .site import SiteError, build_site  # MkDocs is imported only when building
+
+    handbook, problems = check(project)
+    if problems:
+        print(format_problems(problems, "text"), file=sys.stderr)
+        print(f"{len(problems)} problem(s): the site was not built", file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        build_site(project, verbose=verbose)
+    except SiteError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    print(
+        f"built {len(handbook.playbooks)} playbooks ({len(handbook.entries)} linkable entries) into "
+        f"{project.site_dir}; ids → URLs in {project.site_dir / 'links.json'}"
+    )
+    return EXIT_OK
+
+
+def cmd_serve(project: Project, host: str, port: int) -> int:
+    from .site import SiteError, serve_site
+
+    try:
+        serve_site(project, host=host, port=port)
+    except SiteError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    return EXIT_OK
+
+
+def cmd_new(project: Project, kind: str, playbook_id: str) -> int:
+    if not re.fullmatch(SLUG_PATTERN, playbook_id) or len(playbook_id) > SLUG_MAX_LENGTH:
+        print(
+            f"handbook new: error: '{playbook_id}' is not a valid id: use lowercase letters, digits "
+            f"and single hyphens, at most {SLUG_MAX_LENGTH} characters",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    target = project.playbooks_dir / f"{playbook_id}.yaml"
+    if target.exists():
+        print(f"error: {target} already exists; not overwriting it", file=sys.stderr)
+        return EXIT_INVALID
+    handbook, _ = check(project)
+    if playbook_id in handbook.entries:
+        where = handbook.entries[playbook_id].source.display
+        print(f"error: the id '{playbook_id}' is already used in {where}", file=sys.stderr)
+        return EXIT_INVALID
+    team_map, _ = owners.read_owners(project.owners_file)
+    owner = next(iter(team_map.teams), None) if team_map else None  # a valid team; change it if need be
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
+        handle.write(skeleton(kind, playbook_id, dt.date.today(), owner))
+    print(f"wrote {target}: edit it, then run `handbook check`")
+    return EXIT_OK
+
+
+def cmd_schema(project: Project, out: Path | None) -> int:
+    for path in write_schemas(out or project.schemas_dir):
+        print(f"wrote {path}")
+    return EXIT_OK
+
+
+def _valid_handbook(project: Project) -> Handbook | None:
+    """The validated playbooks, or None after printing why they are not valid."""
+    handbook, problems = pipeline.check_playbooks(project)
+    if problems:
+        print(format_problems(problems, "text"), file=sys.stderr)
+        print(f"{len(problems)} problem(s): fix them first (see `handbook check`)", file=sys.stderr)
+        return None
+    return handbook
+
+
+def cmd_urls(project: Project, forget: list[str], check_only: bool) -> int:
+    handbook = _valid_handbook(project)
+    if handbook is None:
+        return EXIT_INVALID
+    published, problems = urls.read_manifest(project.manifest_file)
+    if problems:
+        print(format_problems(problems, "text"), file=sys.stderr)
+        return EXIT_INVALID
+    produced = urls.produced_urls(handbook, pipeline.page_paths(project, handbook))
+    recorded = {item.url for item in published}
+    missing = sorted(set(produced) - recorded)
+    if check_only:
+        for url in missing:
+            print(f"{urls.MANIFEST}: not recorded yet: {url}  {produced[url]}")
+        if missing:
+            print(f"{len(missing)} published URL(s) missing: run `handbook urls`", file=sys.stderr)
+            return EXIT_INVALID
+        print(f"ok: all {len(produced)} published URLs are recorded in {urls.MANIFEST}")
+        return EXIT_OK
+    unknown = [url for url in forget if url not in recorded]
+    still_published = [url for url in forget if url in produced]
+    for url in unknown:
+        print(f"error: '{url}' is not in {urls.MANIFEST}", file=sys.stderr)
+    for url in still_published:
+        print(f"error: '{url}' is still published; there is nothing to retire", file=sys.stderr)
+    if unknown or still_published:
+        return EXIT_INVALID
+    kept = [item for item in published if item.url not in forget]
+    added = [urls.PublishedUrl(url, produced[url]) for url in missing]
+    urls.write_manifest(project.manifest_file, [*kept, *added])
+    print(
+        f"{urls.MANIFEST}: added {len(added)}, retired {len(forget)}, {len(kept) + len(added)} URLs recorded"
+    )
+    return EXIT_OK
+
+
+def cmd_report_stale(project: Project, fmt: str, today: dt.date | None, fail: bool) -> int:
+    handbook = _valid_handbook(project)
+    if handbook is None:
+        return EXIT_INVALID
+    on = today or review.today()
+    stale = []
+    for pb in sorted(handbook.playbooks, key=lambda pb: pb.source.display):
+        result = review.review_of(pb.model, on)
+        if result.status == "overdue":
+            stale.append((pb, result))
+    if fmt == "json":
+        rows = [
+            {
+                "path": pb.source.display,
+                "id": pb.model.id,
+                "title": pb.model.title,
+                "owner": pb.model.owner,
+                "last_reviewed": result.last_reviewed.isoformat(),
+                "next_review": result.due.isoformat(),
+                "days_overdue": result.days_overdue,
+            }
+            for pb, result in stale
+        ]
+        print(json.dumps(rows, indent=2))
+    else:
+        for pb, result in stale:
+            print(
+                f"{pb.source.display}: '{pb.model.title}' (owner: {pb.model.owner}) was due for review "
+                f"on {result.due.isoformat()}, {result.days_overdue} day(s) ago"
+            )
+        total = len(handbook.playbooks)
+        print(f"{len(stale)} of {total} playbook(s) overdue for review as of {on.isoformat()}")
+    return EXIT_INVALID if fail and stale else EXIT_OK
+
+
+def cmd_codeowners(project: Project, out: Path | None, check_only: bool) -> int:
+    handbook = _valid_handbook(project)
+    if handbook is None:
+        return EXIT_INVALID
+    team_map, problems = owners.read_owners(project.owners_file)
+    problems += owners.check_owners(handbook, team_map)
+    if problems:
+        print(format_problems(problems, "text"), file=sys.stderr)
+        return EXIT_INVALID
+    if team_map is None:
+        print(
+            f"error: no {owners.OWNERS_FILE} in {project.root}: map each owner team to reviewers first",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID
+    target = out or project.root / owners.CODEOWNERS_FILE
+    text = owners.codeowners_text(handbook, team_map)
+    current = target.read_text(encoding="utf-8") if target.is_file() else None
+    if check_only:
+        if current != text:
+            print(f"error: {target} is out of date: run `handbook codeowners`", file=sys.stderr)
+            return EXIT_INVALID
+        print(f"ok: {target} is current")
+        return EXIT_OK
+    if current != text:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    print(f"wrote {target}" if current != text else f"{target} is already current")
+    return EXIT_OK
