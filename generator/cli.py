@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from . import __version__, commands, review
@@ -143,8 +145,18 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, turned into an exception so that a build cleans up exactly as for Ctrl-C."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _on_sigterm)
     project = Project(args.root.resolve())
     needs_playbooks = ("check", "build", "serve", "urls", "report", "codeowners")
     if args.command in needs_playbooks and not project.playbooks_dir.is_dir():
@@ -170,9 +182,12 @@ def main(argv: list[str] | None = None) -> int:
     except ClockError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except Terminated:
+        print("terminated: site/ and the source files were left as they were", file=sys.stderr)
+        return 128 + int(signal.SIGTERM)
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+        print("interrupted: site/ and the source files were left as they were", file=sys.stderr)
+        return 128 + int(signal.SIGINT)
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from .problems import format_problems
 from .schemas import write_schemas
 from .skeleton import skeleton
 from .validate import Handbook
+from .write import write_text_atomically
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -58,8 +59,9 @@ def _note_unrecorded_urls(project: Project, handbook: Handbook) -> None:
 
 
 def cmd_build(project: Project, verbose: bool) -> int:
-    from .site import SiteError, build_site  # MkDocs is imported only when building
+    from .site import SiteError, build_site, recover_interrupted_build  # MkDocs only when building
 
+    recover_interrupted_build(project)
     handbook, problems = check(project)
     if problems:
         print(format_problems(problems, "text"), file=sys.stderr)
@@ -227,6 +229,6 @@ def cmd_codeowners(project: Project, out: Path | None, check_only: bool) -> int:
         return EXIT_OK
     if current != text:
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        write_text_atomically(target, text)
     print(f"wrote {target}" if current != text else f"{target} is already current")
     return EXIT_OK

@@ -13,7 +13,17 @@ from typing import Any
 
 import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
+from yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+)
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.resolver import Resolver
 
 from .problems import Problem
 
@@ -26,6 +36,10 @@ except AttributeError:  # pragma: no cover - libyaml missing
 
 YAML_SUFFIXES = (".yaml", ".yml")
 MAX_DEPTH = 64
+MAX_FILE_BYTES = 5 * 2**20  # far above any real playbook; bounds time and memory per file
+_STR = "tag:yaml.org,2002:str"
+_NO_ALIASES = "YAML anchors and aliases are not supported; write the value out"
+_NOTHING = object()  # no document at all (an empty file)
 _PLAIN_TAGS = {
     "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "timestamp", "seq", "map")
 }
@@ -59,67 +73,175 @@ class SourceFile:
         return Problem(self.display, pos.line, pos.col, message)
 
 
-class _Converter:
+class _Skip:
+    """A discarded subtree (a bad key, a tagged or too deep value): its events are consumed."""
+
+    def __init__(self) -> None:
+        self.open = 1
+
+
+@dataclass
+class _Collection:
+    value: dict[str, Any] | list[Any]
+    loc: Loc | None  # None: the collection is kept only to be discarded
+    depth: int
+    key: str | None = None  # mappings: the key whose value comes next
+    key_state: str = "key"  # "key": expecting a key; "value": a good key; "drop": a bad key
+    first_line: dict[str, int] = field(default_factory=dict)
+
+
+class _Builder:
+    """Turns the parser's event stream into plain data, iteratively: no recursion, so even a
+    file nested a million levels deep is read in bounded stack and reported, not crashed on."""
+
     def __init__(self, source: SourceFile):
         self.source = source
         self.problems: list[Problem] = []
         self.constructor = SafeConstructor()
-        self.seen: set[int] = set()
+        self.resolver = Resolver()
+        self.stack: list[_Collection | _Skip] = []
+        self.root: Any = _NOTHING
+        self.root_mark: Any = None
+        self.stop = False
+        self.aliases = 0
 
-    def fail(self, node: Node, message: str, loc: Loc | None = None) -> None:
+    def fail(self, mark: Any, message: str, loc: Loc | None = None) -> None:
         if loc is not None:
             self.source.broken.add(loc)
-        mark = node.start_mark
         self.problems.append(Problem(self.source.display, mark.line + 1, mark.column + 1, message))
 
-    def convert(self, node: Node, loc: Loc, depth: int = 0) -> Any:
-        self.source.values[loc] = Position(node.start_mark.line + 1, node.start_mark.column + 1)
-        if id(node) in self.seen:
-            self.fail(node, "YAML anchors and aliases are not supported; write the value out", loc)
-            return None
-        self.seen.add(id(node))
-        if depth > MAX_DEPTH:
-            self.fail(node, f"nesting is deeper than {MAX_DEPTH} levels", loc)
-            return None
-        if node.tag not in _PLAIN_TAGS:
-            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
-            self.fail(node, f"YAML tag '{tag}' is not allowed; playbooks hold plain data", loc)
-            return None
-        if isinstance(node, MappingNode):
-            return self.mapping(node, loc, depth)
-        if isinstance(node, SequenceNode):
-            return [self.convert(item, (*loc, i), depth + 1) for i, item in enumerate(node.value)]
-        assert isinstance(node, ScalarNode)
-        return self.scalar(node, loc)
+    def _position(self, mark: Any) -> Position:
+        return Position(mark.line + 1, mark.column + 1)
 
-    def mapping(self, node: MappingNode, loc: Loc, depth: int) -> dict[str, Any]:
-        result: dict[str, Any] = {}
-        first_line: dict[str, int] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
-                self.fail(key_node, "keys must be plain text (put the key in quotes)")
-                continue
-            key = key_node.value
-            if key == "<<":
-                self.fail(key_node, "YAML merge keys ('<<') are not supported")
-                continue
-            if key in result:
-                self.fail(key_node, f"duplicate key '{key}' (first defined at line {first_line[key]})")
-                continue
-            first_line[key] = key_node.start_mark.line + 1
-            mark = key_node.start_mark
-            self.source.keys[(*loc, key)] = Position(mark.line + 1, mark.column + 1)
-            result[key] = self.convert(value_node, (*loc, key), depth + 1)
-        return result
+    def _tag(self, event: Any, kind: type[Node]) -> str:
+        tag = event.tag
+        if tag is None or tag == "!":
+            value = event.value if isinstance(event, ScalarEvent) else None
+            tag = self.resolver.resolve(kind, value, event.implicit)  # type: ignore[no-untyped-call]
+        return str(tag)
 
-    def scalar(self, node: ScalarNode, loc: Loc) -> Any:
+    def _slot(self, event: Any) -> tuple[bool, Loc | None, int]:
+        """Where the node that starts with `event` goes: (is it a key?, its loc, its depth)."""
+        if not self.stack:
+            return False, (), 0
+        parent = self.stack[-1]
+        assert isinstance(parent, _Collection)
+        if isinstance(parent.value, list):
+            loc = None if parent.loc is None else (*parent.loc, len(parent.value))
+            return False, loc, parent.depth + 1
+        if parent.key_state == "key":
+            return True, None, parent.depth + 1
+        if parent.key_state == "value" and parent.loc is not None and parent.key is not None:
+            return False, (*parent.loc, parent.key), parent.depth + 1
+        return False, None, parent.depth + 1
+
+    def _store(self, value: Any, loc: Loc | None) -> None:
+        if not self.stack:
+            self.root = value
+            return
+        parent = self.stack[-1]
+        assert isinstance(parent, _Collection)
+        if isinstance(parent.value, list):
+            parent.value.append(value)
+        else:
+            if loc is not None and parent.key is not None:
+                parent.value[parent.key] = value
+            parent.key, parent.key_state = None, "key"
+
+    def _key(self, event: Any) -> None:
+        parent = self.stack[-1]
+        assert isinstance(parent, _Collection) and isinstance(parent.value, dict)
+        parent.key_state = "drop"
+        if isinstance(event, ScalarEvent) and event.value == "<<" and event.implicit[0]:
+            self.fail(event.start_mark, "YAML merge keys ('<<') are not supported; write the fields out")
+            return
+        if not isinstance(event, ScalarEvent) or self._tag(event, ScalarNode) != _STR:
+            self.fail(event.start_mark, "keys must be plain text (put the key in quotes)")
+            if isinstance(event, (MappingStartEvent, SequenceStartEvent)):
+                self.stack.append(_Skip())
+            return
+        key = event.value
+        line = event.start_mark.line + 1 if event.start_mark else 1
+        if key in parent.first_line:
+            first = parent.first_line[key]
+            self.fail(event.start_mark, f"duplicate key '{key}' (first defined at line {first})")
+        else:
+            parent.first_line[key] = line
+            parent.key, parent.key_state = key, "value"
+            if parent.loc is not None:
+                self.source.keys[(*parent.loc, key)] = self._position(event.start_mark)
+
+    def event(self, event: Any) -> None:
+        top = self.stack[-1] if self.stack else None
+        if isinstance(top, _Skip):
+            if isinstance(event, (MappingStartEvent, SequenceStartEvent)):
+                top.open += 1
+            elif isinstance(event, (MappingEndEvent, SequenceEndEvent)):
+                top.open -= 1
+                if top.open == 0:
+                    self.stack.pop()
+                    self._store(None, None)
+            return
+        if isinstance(event, (MappingEndEvent, SequenceEndEvent)):
+            done = self.stack.pop()
+            assert isinstance(done, _Collection)
+            self._store(done.value if done.loc is not None else None, done.loc)
+            return
+        if not isinstance(event, (ScalarEvent, AliasEvent, MappingStartEvent, SequenceStartEvent)):
+            return
+        is_key, loc, depth = self._slot(event)
+        if is_key:
+            self._key(event)
+            return
+        if self.root_mark is None and not self.stack:
+            self.root_mark = event.start_mark
+        if loc is not None:
+            self.source.values[loc] = self._position(event.start_mark)
+        if isinstance(event, AliasEvent):
+            self.aliases += 1
+            if self.aliases == 1:  # one report per file: an alias bomb must not flood the output
+                self.fail(event.start_mark, _NO_ALIASES, loc)
+            elif loc is not None:
+                self.source.broken.add(loc)
+            self._store(None, None)
+            return
+        collection = isinstance(event, (MappingStartEvent, SequenceStartEvent))
+        kind: type[Node] = (
+            MappingNode
+            if isinstance(event, MappingStartEvent)
+            else (SequenceNode if collection else ScalarNode)
+        )
+        tag = self._tag(event, kind)
+        problem = None
+        if tag not in _PLAIN_TAGS:
+            shown = tag.replace("tag:yaml.org,2002:", "!!")
+            problem = f"YAML tag '{shown}' is not allowed; playbooks hold plain data"
+        elif collection and depth > MAX_DEPTH:
+            problem = f"nesting is deeper than {MAX_DEPTH} levels; the rest of the file was not read"
+            self.stop = True  # the parser slows down sharply on deep nesting: stop reading here
+        if problem is not None:
+            self.fail(event.start_mark, problem, loc)
+            if collection:
+                self.stack.append(_Skip())
+            else:
+                self._store(None, None)
+            return
+        if isinstance(event, MappingStartEvent):
+            self.stack.append(_Collection({}, loc, depth))
+        elif isinstance(event, SequenceStartEvent):
+            self.stack.append(_Collection([], loc, depth))
+        else:
+            self._store(self._scalar(event, tag, loc), loc)
+
+    def _scalar(self, event: ScalarEvent, tag: str, loc: Loc | None) -> Any:
+        node = ScalarNode(tag, event.value, None, None, event.style)  # marks are not needed to construct
         try:
             return self.constructor.construct_object(node)
         except (ConstructorError, ValueError, OverflowError) as exc:
-            if node.tag.endswith(":timestamp"):
-                self.fail(node, f"invalid date '{node.value}': {exc}", loc)
+            if tag.endswith(":timestamp"):
+                self.fail(event.start_mark, f"invalid date '{event.value}': {exc}", loc)
             else:
-                self.fail(node, f"invalid value '{node.value}': {exc}", loc)
+                self.fail(event.start_mark, f"invalid value '{event.value}': {exc}", loc)
             return None
 
 
@@ -150,27 +272,45 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, display: str) -> Probl
 
 def load_text(text: str, path: Path, display: str) -> tuple[SourceFile | None, list[Problem]]:
     """Parse one YAML document into a SourceFile, or report why it cannot be read."""
+    source = SourceFile(path=path, display=display, data={})
+    builder = _Builder(source)
+    first_document = None
     try:
-        root = yaml.compose(text, Loader=_Loader)
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, DocumentStartEvent):
+                if first_document is not None:
+                    where = f"line {first_document.line + 1}:{first_document.column + 1}"
+                    problem = f"found another document (expected a single document in the stream at {where})"
+                    return None, [builder_problem(display, event.start_mark, f"YAML syntax error: {problem}")]
+                first_document = event.start_mark
+            builder.event(event)
+            if builder.stop:
+                return None, builder.problems
     except yaml.MarkedYAMLError as exc:
         return None, [_syntax_problem(exc, text, display)]
     except yaml.YAMLError as exc:
         return None, [Problem(display, 1, 1, f"YAML syntax error: {exc}")]
-    except RecursionError:
-        return None, [Problem(display, 1, 1, "YAML nesting is too deep to read")]
-    if root is None:
+    if builder.root is _NOTHING:
         return None, [Problem(display, 1, 1, "file is empty; a playbook is a mapping of fields")]
-    source = SourceFile(path=path, display=display, data={})
-    converter = _Converter(source)
-    if not isinstance(root, MappingNode):
-        converter.fail(root, "the top level of a playbook must be a mapping of fields")
-        return None, converter.problems
-    source.data = converter.convert(root, ())
-    return source, converter.problems
+    if not isinstance(builder.root, dict):
+        mark = builder.root_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        return None, [Problem(display, line, col, "the top level of a playbook must be a mapping of fields")]
+    source.data = builder.root
+    return source, builder.problems
+
+
+def builder_problem(display: str, mark: Any, message: str) -> Problem:
+    return Problem(display, mark.line + 1, mark.column + 1, message)
 
 
 def load_file(path: Path, display: str) -> tuple[SourceFile | None, list[Problem]]:
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            limit = MAX_FILE_BYTES // 2**20
+            message = f"file is {size / 2**20:.1f} MB; a playbook may be at most {limit} MB: split it up"
+            return None, [Problem(display, 1, 1, message)]
         raw = path.read_bytes()
     except OSError as exc:
         return None, [Problem(display, 1, 1, f"cannot read file: {exc.strerror}")]

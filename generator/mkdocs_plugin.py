@@ -16,11 +16,13 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
 
 from .pipeline import Generated, Project, generate
 from .problems import ContentError
 from .render import TemplateFailure
 from .review import ClockError
+from .safety import unsafe_html
 
 log = logging.getLogger("mkdocs.plugins.handbook")
 
@@ -70,3 +72,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             # "Edit this page" opens the real source: the YAML of a generated page.
             file.edit_uri = edit_paths.get(file.src_uri)
         return files
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Last line of defence: a page generated from YAML must not carry script or embeds."""
+        source = self.last_good.edit_paths.get(page.file.src_uri, "") if self.last_good else ""
+        if source.startswith("playbooks/") and (findings := unsafe_html(html)):
+            raise PluginError(f"{source}: unsafe HTML in the rendered page: {'; '.join(findings[:3])}")
+        return html

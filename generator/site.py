@@ -15,7 +15,7 @@ from mkdocs.exceptions import MkDocsException
 
 from .pipeline import Project
 from .render import TEMPLATES_DIR
-from .write import replace_dir
+from .write import replace_dir, restore_interrupted_swap
 
 
 class SiteError(Exception):
@@ -33,11 +33,28 @@ def _configure_logging(verbose: bool) -> None:
     logger.propagate = False
 
 
+STAGING_PREFIX = "site-"
+
+
+def recover_interrupted_build(project: Project) -> None:
+    """Undo what a killed build (SIGKILL, power loss) may have left behind."""
+    for stale in project.build_dir.parent.glob(f"{STAGING_PREFIX}*"):
+        if stale.is_dir():
+            shutil.rmtree(stale, ignore_errors=True)
+    restore_interrupted_swap(project.site_dir)
+
+
 def build_site(project: Project, *, strict: bool = True, verbose: bool = False) -> None:
-    """MkDocs build (which regenerates the Markdown) into a temporary folder, then swap."""
+    """MkDocs build (which regenerates the Markdown) into a temporary folder, then swap.
+
+    `site/` is replaced only by a complete build. A failure, Ctrl-C or SIGTERM before the swap
+    removes the temporary folder and leaves the previous `site/` exactly as it was; the swap
+    itself runs with those signals held back until it is done.
+    """
     _configure_logging(verbose)
     project.build_dir.mkdir(parents=True, exist_ok=True)
-    staging = tempfile.mkdtemp(prefix="site-", dir=project.build_dir.parent)
+    recover_interrupted_build(project)
+    staging = tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=project.build_dir.parent)
     try:
         config = load_config(str(project.config_file), site_dir=staging, strict=strict)
         config.plugins.on_startup(command="build", dirty=False)

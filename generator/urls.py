@@ -19,6 +19,7 @@ from . import layout
 from .model import SLUG_PATTERN
 from .problems import Problem
 from .validate import EntryInfo, Handbook
+from .write import write_text_atomically
 
 MANIFEST = "published-urls.txt"
 GO_DIR = "go"
@@ -91,7 +92,7 @@ def write_manifest(path: Path, published: Iterable[PublishedUrl]) -> None:
     lines = sorted({(p.url, p.source) for p in published})
     width = max((len(url) for url, _ in lines), default=0)
     body = "".join(f"{url.ljust(width)}  {source}\n" for url, source in lines)
-    path.write_text(HEADER + body, encoding="utf-8")
+    write_text_atomically(path, HEADER + body)
 
 
 def _relative(from_url: str, to_url: str) -> str:

@@ -13,25 +13,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from markdown_it import MarkdownIt
 from pydantic import BaseModel, ValidationError
 
 from .load import Loc, SourceFile
 from .messages import describe, schema_problem, suggest
 from .model import KINDS, ChecklistItem, Entry, Playbook, RefsMarker
 from .problems import Problem
+from .safety import unsafe_markup
 
 RESERVED_IDS = {"index"}
-
-
-class _AllLinksMarkdown(MarkdownIt):
-    """A parser that keeps every link target, so that unsafe ones can be judged here."""
-
-    def validateLink(self, url: str) -> bool:
-        return True
-
-
-_markdown = _AllLinksMarkdown("commonmark")
 
 
 @dataclass(frozen=True)
@@ -76,27 +66,6 @@ class Handbook:
 # --- per file --------------------------------------------------------------------------
 
 
-_UNSAFE_SCHEME = re.compile(r"(?i)\b(?:javascript|vbscript|data)\s*:")
-_ATTRIBUTE_LIST = re.compile(r"\{:?[ \t]*(?:[#.][\w-]|[\w-]+=)")
-
-
-def _unsafe_markup(text: str) -> str | None:
-    """Why a text field would inject markup into the page, or None if it is plain Markdown."""
-    if _ATTRIBUTE_LIST.search(text):
-        return "attribute lists ('{: ...}', '{ #id }') are not allowed in playbook text"
-    if "<" not in text and not _UNSAFE_SCHEME.search(text):
-        return None
-    for token in _markdown.parse(text):
-        for tok in [token, *(token.children or [])]:
-            if tok.type in ("html_inline", "html_block"):
-                snippet = tok.content.strip().splitlines()[0][:40]
-                return f"raw HTML is not allowed in playbooks ('{snippet}'); use Markdown"
-            target = str(tok.attrs.get("href") or tok.attrs.get("src") or "")
-            if _UNSAFE_SCHEME.match(target.strip()):
-                return f"unsafe link target '{target[:40]}'; links must be http(s), mailto or relative"
-    return None
-
-
 def _unsafe_fields(source: SourceFile, data: Any, loc: Loc) -> Iterator[Problem]:
     """YAML values are data, never markup: refuse anything that would become raw HTML."""
     if isinstance(data, dict):
@@ -105,7 +74,7 @@ def _unsafe_fields(source: SourceFile, data: Any, loc: Loc) -> Iterator[Problem]
     elif isinstance(data, list):
         for i, value in enumerate(data):
             yield from _unsafe_fields(source, value, (*loc, i))
-    elif isinstance(data, str) and (reason := _unsafe_markup(data)):
+    elif isinstance(data, str) and (reason := unsafe_markup(data)):
         yield source.problem(loc, reason)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -81,13 +82,40 @@ def write_outputs(build_dir: Path, outputs: list[Output]) -> list[str]:
     return changed
 
 
+def write_text_atomically(target: Path, text: str) -> None:
+    """Replace a file in one step, so an interruption never leaves it half-written."""
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(target)
+
+
+def _old_of(final: Path) -> Path:
+    return final.with_name(f".{final.name}-old")
+
+
 def replace_dir(new: Path, final: Path) -> None:
-    """Swap a freshly built folder into place, so `final` is never half-written."""
-    old = final.with_name(f".{final.name}-old")
+    """Swap a freshly built folder into place, so `final` is never half-written.
+
+    SIGINT and SIGTERM are held back during the two renames, so an interruption cannot leave
+    the site missing; they take effect right after.
+    """
+    old = _old_of(final)
     if old.exists():
         shutil.rmtree(old)
-    if final.exists():
-        final.rename(old)
-    new.rename(final)
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        if final.exists():
+            final.rename(old)
+        new.rename(final)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
     if old.exists():
         shutil.rmtree(old)
+
+
+def restore_interrupted_swap(final: Path) -> None:
+    """If a swap was cut short between its two renames, put the previous folder back."""
+    old = _old_of(final)
+    if old.is_dir() and not final.exists():
+        old.rename(final)

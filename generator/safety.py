@@ -1,0 +1,105 @@
+"""YAML text is data, never markup: what a text field may not contain, and a last check on the
+rendered HTML.
+
+Text fields are Markdown. Raw HTML is **rejected** with an error (never escaped silently), as
+are links whose scheme is not http, https or mailto. The decision is made on markdown-it-py's
+tokens (`html_inline`, `html_block`, every link and image target), not on regular expressions
+over the text. MkDocs renders with Python-Markdown, which does not parse exactly like
+markdown-it. So text that only looks like a tag to a lenient parser (`<img/src=x onerror=…>`)
+is rejected too. After rendering, `unsafe_html` checks the page's HTML once more: no script,
+no embedded frame or object, no event-handler attribute and no unsafe URL.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import urllib.parse
+from html.parser import HTMLParser
+
+from markdown_it import MarkdownIt
+
+SAFE_SCHEMES = {"http", "https", "mailto"}
+UNSAFE_TAGS = {
+    "script",
+    "iframe",
+    "frame",
+    "object",
+    "embed",
+    "applet",
+    "base",
+    "form",
+    "meta",
+    "link",
+    "style",
+}
+URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "srcset"}
+_ATTRIBUTE_LIST = re.compile(r"\{:?[ \t]*(?:[#.][\w-]|[\w-]+=)")
+_TAG_LIKE = re.compile(r"<[A-Za-z/!?]")
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
+
+
+class _AllLinksMarkdown(MarkdownIt):
+    """A parser that keeps every link target, so that unsafe ones can be judged here."""
+
+    def validateLink(self, url: str) -> bool:
+        return True
+
+
+_markdown = _AllLinksMarkdown("commonmark")
+
+
+def unsafe_url(url: str) -> bool:
+    """True for a URL whose scheme a browser would run or embed (javascript:, data:, …).
+
+    Entities and percent-escapes are decoded and the characters browsers ignore (whitespace
+    and control characters) are removed first, so `java&#9;script:` is caught too.
+    """
+    text = urllib.parse.unquote(html.unescape(url))
+    text = "".join(ch for ch in text if ord(ch) > 0x20 and ord(ch) != 0x7F).lower()
+    match = _SCHEME.match(text)
+    return match is not None and match.group(1) not in SAFE_SCHEMES
+
+
+def unsafe_markup(text: str) -> str | None:
+    """Why a text field would inject markup into the page, or None if it is plain Markdown."""
+    if _ATTRIBUTE_LIST.search(text):
+        return "attribute lists ('{: ...}', '{ #id }') are not allowed in playbook text"
+    if not any(mark in text for mark in ("<", "](", "]:", "&")):
+        return None  # no tag, link, link definition or entity: nothing to look at
+    for token in _markdown.parse(text):
+        for tok in [token, *(token.children or [])]:
+            if tok.type in ("html_inline", "html_block"):
+                snippet = tok.content.strip().splitlines()[0][:40]
+                return f"raw HTML is not allowed in playbooks ('{snippet}'); use Markdown"
+            if tok.type == "text" and (match := _TAG_LIKE.search(tok.content)):
+                snippet = tok.content[match.start() :][:40]
+                return f"text that looks like an HTML tag ('{snippet}'); put literal angle brackets in `code`"
+            for name in ("href", "src"):
+                target = str(tok.attrs.get(name) or "")
+                if target and unsafe_url(target):
+                    return f"unsafe link target '{target[:40]}'; links must be http(s), mailto or relative"
+    return None
+
+
+class _Inspector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.findings: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in UNSAFE_TAGS:
+            self.findings.append(f"<{tag}> element")
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.findings.append(f"'{name}' attribute on <{tag}>")
+            elif name in URL_ATTRIBUTES and value and unsafe_url(value):
+                self.findings.append(f"unsafe URL in '{name}' of <{tag}>: {value[:40]}")
+
+
+def unsafe_html(page_html: str) -> list[str]:
+    """Anything in a rendered page body that could run script or embed foreign content."""
+    inspector = _Inspector()
+    inspector.feed(page_html)
+    inspector.close()
+    return inspector.findings
