@@ -36,6 +36,8 @@ except AttributeError:  # pragma: no cover - libyaml missing
 
 YAML_SUFFIXES = (".yaml", ".yml")
 MAX_DEPTH = 64
+MARKUP_MARKS = ("<", "&", "{", "](", "]:")  # without these, no text field can hold markup
+FAST_BRACKET_LIMIT = 5000  # libyaml's composer recurses; past this, read with the event loader
 MAX_FILE_BYTES = 5 * 2**20  # far above any real playbook; bounds time and memory per file
 _STR = "tag:yaml.org,2002:str"
 _NO_ALIASES = "YAML anchors and aliases are not supported; write the value out"
@@ -61,9 +63,25 @@ class SourceFile:
     values: dict[Loc, Position] = field(default_factory=dict)
     keys: dict[Loc, Position] = field(default_factory=dict)
     broken: set[Loc] = field(default_factory=set)  # values already reported while loading
+    text: str | None = None  # kept when positions are to be found later, only if needed
+    may_hold_markup: bool = True  # False when the text has no '<', '&', '{' or link syntax at all
+
+    def find_positions(self) -> list[Problem]:
+        """For a file read by the fast path: read it again carefully, once, to learn where each
+        key and value is. Returns what only the careful reading reports (nesting too deep)."""
+        if self.text is None:
+            return []
+        builder = _Builder(self)
+        for event in yaml.parse(self.text, Loader=_Loader):
+            builder.event(event)
+            if builder.stop:
+                break
+        self.text = None
+        return builder.problems
 
     def problem(self, loc: Loc, message: str, *, at_key: bool = False) -> Problem:
         """A problem located at the value (or key) of `loc`, or the nearest enclosing place."""
+        self.find_positions()
         table = self.keys if at_key else self.values
         probe = loc
         while probe and probe not in table:
@@ -270,8 +288,72 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, display: str) -> Probl
     return Problem(display, line, col, f"YAML syntax error: {message}")
 
 
+class _NotPlain(Exception):
+    """The fast loader met something only the careful loader reports well."""
+
+
+def _refuse(node: Node) -> Any:
+    raise _NotPlain(f"tag {node.tag}")
+
+
+class _FastConstructor(SafeConstructor):
+    """Plain data only: refuses aliases, duplicate and non-text keys, merge keys and tags."""
+
+    yaml_constructors = {  # noqa: RUF012 - the class attribute PyYAML looks up
+        tag: constructor
+        for tag, constructor in SafeConstructor.yaml_constructors.items()
+        if tag in _PLAIN_TAGS
+    }
+    yaml_constructors[None] = lambda self, node: _refuse(node)  # any other tag: not plain data
+
+    def flatten_mapping(self, node: MappingNode) -> None:
+        if any(key.tag != _STR for key, _ in node.value):
+            raise _NotPlain("merge key or a key that is not text")
+
+    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
+        mapping = super().construct_mapping(node, deep=deep)
+        if len(mapping) != len(node.value):
+            raise _NotPlain("duplicate key")
+        return mapping
+
+
+class _FastLoader(_Loader, _FastConstructor):  # type: ignore[misc]
+    pass
+
+
+class _FastAliasCheckingLoader(_FastLoader):
+    """For text with an '&' (a possible anchor): a node built twice was reached by an alias."""
+
+    def construct_object(self, node: Node, deep: bool = False) -> Any:
+        if node in self.constructed_objects:
+            raise _NotPlain("alias")
+        return super().construct_object(node, deep=deep)
+
+
+def _load_fast(text: str, path: Path, display: str) -> SourceFile | None:
+    """libyaml's own speed for ordinary files; positions are found later, only for errors.
+
+    Anything unusual (tags, aliases, duplicate keys, many brackets that could nest deeply)
+    returns None so that the careful loader can report it with its position.
+    """
+    if text.count("[") + text.count("{") > FAST_BRACKET_LIMIT:
+        return None
+    try:
+        loader = _FastAliasCheckingLoader if "&" in text else _FastLoader  # no anchor, no alias
+        data = yaml.load(text, Loader=loader)  # a safe loader that knows even fewer tags
+    except (yaml.YAMLError, _NotPlain, ValueError, OverflowError, RecursionError):
+        return None
+    if not isinstance(data, dict) or not data:
+        return None
+    return SourceFile(path=path, display=display, data=data, text=text)
+
+
 def load_text(text: str, path: Path, display: str) -> tuple[SourceFile | None, list[Problem]]:
     """Parse one YAML document into a SourceFile, or report why it cannot be read."""
+    fast = _load_fast(text, path, display)
+    if fast is not None:
+        fast.may_hold_markup = any(mark in text for mark in MARKUP_MARKS)
+        return fast, []
     source = SourceFile(path=path, display=display, data={})
     builder = _Builder(source)
     first_document = None

@@ -89,10 +89,12 @@ def validate_file(source: SourceFile) -> tuple[Playbook | None, list[Problem]]:
             source.problem(("kind",), f"unknown kind {describe(kind)}{hint}; use one of: {', '.join(KINDS)}")
         ]
     cls = KINDS[kind]
-    problems = list(_unsafe_fields(source, data, ()))
+    problems = list(_unsafe_fields(source, data, ())) if source.may_hold_markup else []
     try:
         model = cls.model_validate(data)
     except ValidationError as exc:
+        if late := source.find_positions():  # e.g. nesting too deep: the real cause
+            return None, problems + late
         found = (schema_problem(source, cls, err) for err in exc.errors(include_url=False))
         return None, problems + [p for p in found if p is not None]
     return (None if problems else model), problems

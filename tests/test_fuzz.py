@@ -19,7 +19,7 @@ from conftest import REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.load import find_playbooks, load_all, load_text
+from generator.load import SourceFile, _Builder, find_playbooks, load_all, load_text
 from generator.model import KINDS
 from generator.problems import Problem
 from generator.render import render_pages
@@ -179,3 +179,18 @@ def test_mutated_real_playbooks_never_crash_check(case: tuple[str, str]) -> None
 def test_the_unmutated_handbook_passes() -> None:
     for name, text in TEXTS.items():
         assert _check(text, name, OTHERS[name]) == []
+
+
+@given(mutated())
+def test_the_fast_loader_agrees_with_the_careful_one(case: tuple[str, str]) -> None:
+    """Whatever the fast path accepts, the careful event-by-event reader reads identically."""
+    name, text = case
+    fast = load_text(text, Path(name), name)[0]
+    if fast is None or fast.text is None:
+        return  # the fast path declined: the careful reader was used anyway
+    careful = SourceFile(path=Path(name), display=name, data={})
+    builder = _Builder(careful)
+    for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+        builder.event(event)
+    assert builder.problems == []
+    assert builder.root == fast.data

@@ -211,3 +211,50 @@ def test_no_id_or_file_name_writes_outside_the_build_folder(tmp_path: Path) -> N
     result = run_handbook("build", cwd=root)
     assert result.returncode == 1 and "'../outside' is not a valid id" in result.stdout + result.stderr
     assert not (tmp_path / "outside").exists() and not (root / "outside.md").exists()
+
+
+@pytest.mark.parametrize("path", ["../escape.md", "a/../../escape.md", "/tmp/escape.md", "."])
+def test_the_writer_refuses_paths_outside_the_build_folder(tmp_path: Path, path: str) -> None:
+    from generator.write import Output, UnsafeOutputPath, write_outputs
+
+    build = tmp_path / "build" / "docs"
+    with pytest.raises(UnsafeOutputPath):
+        write_outputs(build, [Output(path, b"x")])
+    assert not (tmp_path / "build" / "escape.md").exists() and not (tmp_path / "escape.md").exists()
+
+
+def test_a_symlink_out_of_the_build_folder_is_not_followed(tmp_path: Path) -> None:
+    from generator.write import Output, UnsafeOutputPath, write_outputs
+
+    build = tmp_path / "build" / "docs"
+    build.mkdir(parents=True)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (build / "faq").symlink_to(outside, target_is_directory=True)
+    with pytest.raises(UnsafeOutputPath):
+        write_outputs(build, [Output("faq/page.md", b"x")])
+    assert list(outside.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "title: !!binary aGVsbG8=",
+        "title: !include x",
+        "a: !!set {x}",
+        "a: !!python/object:os.system x",
+        "a: [!x 1]",
+        "a: !!omap []",
+        "a: &x 1\nb: *x",
+        "a: 1\na: 2",
+        "<<: {a: 1}",
+        "? [a]\n: 1",
+    ],
+)
+def test_the_fast_loader_hands_anything_unusual_to_the_careful_one(text: str) -> None:
+    """Speed must not weaken the rules: each of these is reported with its position."""
+    from generator.load import load_text
+
+    _, problems = load_text("id: x\n" + text + "\n", Path("playbooks/x.yaml"), "playbooks/x.yaml")
+    assert problems, text
+    assert all(p.line >= 2 for p in problems)
