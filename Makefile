@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 ORIGINALITY := ../shared/tools/originality
 
-.PHONY: site serve check test lint clean
+.PHONY: site serve check test lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,14 +32,18 @@ check: $(VENV)/.site
 	$(BIN)/handbook codeowners --check
 
 lint: $(VENV)/.dev
-	$(BIN)/ruff check generator tests
-	$(BIN)/ruff format --check generator tests
+	$(BIN)/ruff check generator tests bench
+	$(BIN)/ruff format --check generator tests bench
 	$(BIN)/mypy
 
 test: lint check
 	@if [ -x $(ORIGINALITY) ]; then $(ORIGINALITY); \
 	else echo "note: $(ORIGINALITY) not found; originality check skipped"; fi
 	$(BIN)/pytest
+
+# Speed and memory at 500, 2,000 and 5,000 entries; writes bench/RESULTS.md and results.json.
+bench: $(VENV)/.dev
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf build site

@@ -21,15 +21,86 @@ import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 ENTRIES_PER_PLAYBOOK = 20
-WORDS = (
-    "partner vendor agency team delivery pilot onboarding review contract outcome scope budget "
-    "roadmap escalation knowledge transfer architecture standard quality release sprint backlog "
-    "decision record owner sponsor health check cost value trust culture meeting visit timezone "
-    "language access repository pipeline incident retrospective exit plan notice handover risk "
-    "dependency integration api documentation security compliance capacity seniority retention "
-    "hiring attrition backfill measure target trend improvement feedback alignment mission goal "
-    "clear early written shared weekly monthly quarterly joint internal external long-term small"
-).split()
+WORDS = [
+    "partner",
+    "vendor",
+    "agency",
+    "team",
+    "delivery",
+    "pilot",
+    "onboarding",
+    "review",
+    "contract",
+    "outcome",
+    "scope",
+    "budget",
+    "roadmap",
+    "escalation",
+    "knowledge",
+    "transfer",
+    "architecture",
+    "standard",
+    "quality",
+    "release",
+    "sprint",
+    "backlog",
+    "decision",
+    "record",
+    "owner",
+    "sponsor",
+    "health",
+    "check",
+    "cost",
+    "value",
+    "trust",
+    "culture",
+    "meeting",
+    "visit",
+    "timezone",
+    "language",
+    "access",
+    "repository",
+    "pipeline",
+    "incident",
+    "retrospective",
+    "exit",
+    "plan",
+    "notice",
+    "handover",
+    "risk",
+    "dependency",
+    "integration",
+    "api",
+    "documentation",
+    "security",
+    "compliance",
+    "capacity",
+    "seniority",
+    "retention",
+    "hiring",
+    "attrition",
+    "backfill",
+    "measure",
+    "target",
+    "trend",
+    "improvement",
+    "feedback",
+    "alignment",
+    "mission",
+    "goal",
+    "clear",
+    "early",
+    "written",
+    "shared",
+    "weekly",
+    "monthly",
+    "quarterly",
+    "joint",
+    "internal",
+    "external",
+    "long-term",
+    "small",
+]
 KIND_CYCLE = ["faq", "anti-patterns", "checklist", "culture", "faq", "checklist", "operating-model"]
 
 
@@ -77,10 +148,14 @@ class Synth:
         groups = []
         for _ in range(max(1, size // 5)):
             questions = [
-                {"id": self.new_id("q"), "question": self.words(6, 12)[:-1] + "?", "answer": self.paragraph(),
-                 "see": self.see()}
+                {
+                    "id": self.new_id("q"),
+                    "question": self.words(6, 12)[:-1] + "?",
+                    "answer": self.paragraph(),
+                    "see": self.see(),
+                }
                 for _ in range(4)
-            ]  # fmt: skip
+            ]
             groups.append({"id": self.new_id("faq-group"), "title": self.words(2, 5), "questions": questions})
         pb["groups"] = groups
 
@@ -89,12 +164,17 @@ class Synth:
         for _ in range(size):
             entry_id = self.new_id("ap")
             self.anti_patterns.append(entry_id)
-            items.append({
-                "id": entry_id, "name": self.words(2, 4)[:-1], "summary": self.paragraph(),
-                "symptoms": [self.words(5, 10) for _ in range(3)], "why_it_hurts": self.paragraph(),
-                "remedies": [{"action": self.words(8, 16), "see": self.see()} for _ in range(2)],
-                "early_warning_signs": [self.words(5, 10) for _ in range(2)],
-            })  # fmt: skip
+            items.append(
+                {
+                    "id": entry_id,
+                    "name": self.words(2, 4)[:-1],
+                    "summary": self.paragraph(),
+                    "symptoms": [self.words(5, 10) for _ in range(3)],
+                    "why_it_hurts": self.paragraph(),
+                    "remedies": [{"action": self.words(8, 16), "see": self.see()} for _ in range(2)],
+                    "early_warning_signs": [self.words(5, 10) for _ in range(2)],
+                }
+            )
         pb["anti_patterns"] = items
 
     def checklist(self, pb: dict[str, Any], size: int) -> None:
@@ -102,7 +182,12 @@ class Synth:
         groups = []
         for _ in range(max(1, size // 5)):
             items = [
-                {"id": self.new_id("item"), "text": self.words(6, 14), "note": self.paragraph(), "see": self.see()}
+                {
+                    "id": self.new_id("item"),
+                    "text": self.words(6, 14),
+                    "note": self.paragraph(),
+                    "see": self.see(),
+                }
                 for _ in range(4)
             ]
             groups.append({"id": self.new_id("cl-group"), "title": self.words(2, 5), "items": items})
@@ -112,26 +197,40 @@ class Synth:
     def culture(self, pb: dict[str, Any], size: int) -> None:
         for section in ("values", "communication", "rituals", "decision_making"):
             pb[section] = [
-                {"id": self.new_id("norm"), "title": self.words(2, 5)[:-1], "description": self.paragraph(),
-                 "guidance": self.paragraph(), "see": self.see()}
+                {
+                    "id": self.new_id("norm"),
+                    "title": self.words(2, 5)[:-1],
+                    "description": self.paragraph(),
+                    "guidance": self.paragraph(),
+                    "see": self.see(),
+                }
                 for _ in range(max(1, size // 4))
-            ]  # fmt: skip
+            ]
 
     def operating_model(self, pb: dict[str, Any], size: int) -> None:
         stages = []
         for _ in range(max(1, size // 4)):
             practices = [
-                {"id": self.new_id("practice"), "title": self.words(2, 5)[:-1], "description": self.paragraph(),
-                 "see": self.see()}
+                {
+                    "id": self.new_id("practice"),
+                    "title": self.words(2, 5)[:-1],
+                    "description": self.paragraph(),
+                    "see": self.see(),
+                }
                 for _ in range(3)
-            ]  # fmt: skip
-            stages.append({
-                "id": self.new_id("stage"), "title": self.words(1, 3)[:-1], "goal": self.paragraph(),
-                "practices": practices, "involved": ["Partner manager", "Engineering lead"],
-                "exit_criteria": [self.words(6, 12) for _ in range(2)],
-                "anti_patterns": self.rng.sample(self.anti_patterns, min(2, len(self.anti_patterns))),
-                "checklists": self.rng.sample(self.checklists, min(1, len(self.checklists))),
-            })  # fmt: skip
+            ]
+            stages.append(
+                {
+                    "id": self.new_id("stage"),
+                    "title": self.words(1, 3)[:-1],
+                    "goal": self.paragraph(),
+                    "practices": practices,
+                    "involved": ["Partner manager", "Engineering lead"],
+                    "exit_criteria": [self.words(6, 12) for _ in range(2)],
+                    "anti_patterns": self.rng.sample(self.anti_patterns, min(2, len(self.anti_patterns))),
+                    "checklists": self.rng.sample(self.checklists, min(1, len(self.checklists))),
+                }
+            )
         pb["stages"] = stages
 
     def playbooks(self, entries: int) -> list[dict[str, Any]]:
@@ -157,14 +256,24 @@ class Synth:
 
     def references(self) -> dict[str, Any]:
         works = [
-            {"id": f"ref-work-{i}", "title": self.words(3, 7)[:-1], "type": "article", "summary": self.paragraph()}
+            {
+                "id": f"ref-work-{i}",
+                "title": self.words(3, 7)[:-1],
+                "type": "article",
+                "summary": self.paragraph(),
+            }
             for i in range(1, 11)
         ]
         return {
-            "id": "handbook-references", "title": "References", "kind": "references",
-            "summary": self.paragraph(), "owner": "Partner Management Office",
-            "last_reviewed": "2026-11-01", "tags": ["references"], "works": works,
-        }  # fmt: skip
+            "id": "handbook-references",
+            "title": "References",
+            "kind": "references",
+            "summary": self.paragraph(),
+            "owner": "Partner Management Office",
+            "last_reviewed": "2026-11-01",
+            "tags": ["references"],
+            "works": works,
+        }
 
 
 def write_handbook(entries: int, out: Path, seed: int = 1) -> int:
@@ -183,12 +292,15 @@ def write_handbook(entries: int, out: Path, seed: int = 1) -> int:
     shutil.copytree(REPO / "content" / "assets", out / "content" / "assets")
     (out / "content" / "tags.md").write_text((REPO / "content" / "tags.md").read_text(), encoding="utf-8")
     first = books[1]
+    first_page = f"{first['kind'].replace('checklist', 'checklists')}/{first['id']}.md"
     (out / "content" / "index.md").write_text(
         f"# Synthetic handbook\n\n{len(books)} playbooks generated by `bench/synth.py`. "
-        f"Start with [{first['title']}]({first['kind'].replace('checklist', 'checklists')}/{first['id']}.md).\n",
+        f"Start with [{first['title']}]({first_page}).\n",
         encoding="utf-8",
     )
-    owners = {"teams": {"Partner Management Office": ["@example/pmo"], "Engineering Enablement": ["@example/ee"]}}
+    owners = {
+        "teams": {"Partner Management Office": ["@example/pmo"], "Engineering Enablement": ["@example/ee"]}
+    }
     (out / "owners.yaml").write_text(yaml.safe_dump(owners), encoding="utf-8")
     return len(books)
 

@@ -75,6 +75,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port to bind (default: 8000)")
+    p.add_argument(
+        "--dirty",
+        action="store_true",
+        help="after an edit, re-render only the pages whose Markdown changed (fast on large "
+        "handbooks; other pages' navigation and the lunr search index may lag until a restart)",
+    )
 
     p = sub.add_parser(
         "new",
@@ -169,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build":
             return commands.cmd_build(project, args.verbose)
         if args.command == "serve":
-            return commands.cmd_serve(project, args.host, args.port)
+            return commands.cmd_serve(project, args.host, args.port, args.dirty)
         if args.command == "new":
             return commands.cmd_new(project, args.kind, args.id)
         if args.command == "urls":

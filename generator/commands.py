@@ -59,31 +59,29 @@ def _note_unrecorded_urls(project: Project, handbook: Handbook) -> None:
 
 
 def cmd_build(project: Project, verbose: bool) -> int:
-    from .site import SiteError, build_site, recover_interrupted_build  # MkDocs only when building
+    from .site import ContentProblems, SiteError, build_site  # MkDocs only when building
 
-    recover_interrupted_build(project)
-    handbook, problems = check(project)
-    if problems:
-        print(format_problems(problems, "text"), file=sys.stderr)
-        print(f"{len(problems)} problem(s): the site was not built", file=sys.stderr)
-        return EXIT_INVALID
     try:
-        build_site(project, verbose=verbose)
+        generated = build_site(project, verbose=verbose)
+    except ContentProblems as exc:
+        print(format_problems(exc.problems, "text"), file=sys.stderr)
+        print(f"{len(exc.problems)} problem(s): the site was not built", file=sys.stderr)
+        return EXIT_INVALID
     except SiteError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INVALID
     print(
-        f"built {len(handbook.playbooks)} playbooks ({len(handbook.entries)} linkable entries) into "
+        f"built {generated.playbooks} playbooks ({generated.entries} linkable entries) into "
         f"{project.site_dir}; ids → URLs in {project.site_dir / 'links.json'}"
     )
     return EXIT_OK
 
 
-def cmd_serve(project: Project, host: str, port: int) -> int:
+def cmd_serve(project: Project, host: str, port: int, dirty: bool = False) -> int:
     from .site import SiteError, serve_site
 
     try:
-        serve_site(project, host=host, port=port)
+        serve_site(project, host=host, port=port, dirty=dirty)
     except SiteError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INVALID

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import posixpath
-
 from .model import KINDS, Playbook
 
 KIND_DIRS: dict[str, str] = {
@@ -60,5 +58,14 @@ def entry_url(playbook: Playbook, entry_id: str) -> str:
 
 
 def relative_link(from_page: str, to_page: str) -> str:
-    """A link between two Markdown files that MkDocs can check and rewrite."""
-    return posixpath.relpath(to_page, posixpath.dirname(from_page) or ".")
+    """A link between two Markdown files that MkDocs can check and rewrite.
+
+    Both paths are relative to the docs folder and normalised, so this is plain string work
+    (`posixpath.relpath` consults the working directory on every call, which adds up).
+    """
+    here = from_page.split("/")[:-1]
+    there = to_page.split("/")
+    common = 0
+    while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
+        common += 1
+    return "/".join([".."] * (len(here) - common) + there[common:])

@@ -409,13 +409,34 @@ def find_playbooks(playbooks_dir: Path) -> list[Path]:
     return sorted(p for p in playbooks_dir.rglob("*") if p.suffix in YAML_SUFFIXES and p.is_file())
 
 
-def load_all(paths: list[Path], root: Path) -> tuple[list[SourceFile], list[Problem]]:
+LoadCache = dict[Path, tuple[tuple[int, int], SourceFile]]
+
+
+def load_all(
+    paths: list[Path], root: Path, cache: LoadCache | None = None
+) -> tuple[list[SourceFile], list[Problem]]:
+    """Load every file. With a `cache` (kept by a live preview across rebuilds), a file whose
+    size and modification time are unchanged since it last loaded cleanly is not read again."""
     sources: list[SourceFile] = []
     problems: list[Problem] = []
     for path in paths:
         display = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+        stamp = _stamp(path) if cache is not None else None
+        if cache is not None and path in cache and cache[path][0] == stamp:
+            sources.append(cache[path][1])
+            continue
         source, found = load_file(path, display)
         problems.extend(found)
         if source is not None:
             sources.append(source)
+            if cache is not None and stamp is not None and not found:
+                cache[path] = (stamp, source)
     return sources, problems
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_mtime_ns, stat.st_size

@@ -11,6 +11,7 @@ import logging
 from pathlib import Path
 from typing import Literal
 
+from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -18,8 +19,10 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
+from . import search
+from .load import LoadCache
 from .pipeline import Generated, Project, generate
-from .problems import ContentError
+from .problems import ContentError, Problem
 from .render import TemplateFailure
 from .review import ClockError
 from .safety import unsafe_html
@@ -28,7 +31,10 @@ log = logging.getLogger("mkdocs.plugins.handbook")
 
 
 class HandbookConfig(Config):  # type: ignore[no-untyped-call]
-    """The plugin has no options: everything comes from the handbook's folder layout."""
+    """Options under `plugins: - handbook:` in mkdocs.yml; everything else comes from the folders."""
+
+    search = config_options.Choice(("auto", "lunr", "pagefind"), default="auto")
+    pagefind_above = config_options.Type(int, default=2000)  # linkable entries, for search: auto
 
 
 class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-call]
@@ -36,15 +42,26 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         super().__init__()
         self.command = "build"
         self.last_good: Generated | None = None
+        self.problems: list[Problem] = []  # of the last failed generation, for `handbook build`
+        self.quiet_problems = False  # True when `handbook build` prints the problems itself
+        self.search_mode: search.Mode = "lunr"
+        self.dirty = False
+        self.builds = 0  # in this process: a live preview rebuilds many times
+        self.load_cache: LoadCache = {}
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.command = command  # defining on_startup also keeps this object across rebuilds
+        self.dirty = dirty
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         project = Project(Path(config.config_file_path).resolve().parent)
         try:
-            self.last_good = generate(project)
+            cache = self.load_cache if self.command == "serve" else None
+            self.last_good = generate(project, cache=cache)
         except ContentError as exc:
+            self.problems = exc.problems
+            if self.command == "build" and self.quiet_problems:
+                raise PluginError(f"{len(exc.problems)} problem(s) in the playbooks") from None
             for problem in exc.problems:
                 log.error(str(problem))
             if self.command != "serve" or self.last_good is None:
@@ -57,11 +74,20 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
                 raise PluginError(str(exc)) from None
             log.error(str(exc))
         config.nav = self.last_good.nav
+        entries, option = self.last_good.entries, self.config.search
+        self.search_mode = search.choose(option, entries, self.config.pagefind_above)
+        config.extra["handbook_search"] = self.search_mode
+        if self.search_mode == "pagefind":
+            search.switch_off_lunr(config)
         redirects = config.plugins.get("redirects")
         if redirects is None:
             raise PluginError("add the 'redirects' plugin after 'handbook' in mkdocs.yml: old links need it")
         # Hand-written redirect_maps in mkdocs.yml win; the plugin is re-created on every build.
-        redirects.config["redirect_maps"] = {**self.last_good.redirects, **redirects.config["redirect_maps"]}
+        if not (self.dirty and self.builds):  # a dirty rebuild keeps the redirect pages it wrote
+            redirects.config["redirect_maps"] = {
+                **self.last_good.redirects,
+                **redirects.config["redirect_maps"],
+            }
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -79,3 +105,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         if source.startswith("playbooks/") and (findings := unsafe_html(html)):
             raise PluginError(f"{source}: unsafe HTML in the rendered page: {'; '.join(findings[:3])}")
         return html
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.search_mode == "pagefind" and not (self.dirty and self.builds):
+            search.build_index(Path(config.site_dir))  # a dirty rebuild keeps the first index
+        self.builds += 1

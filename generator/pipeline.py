@@ -6,12 +6,13 @@ returns what MkDocs needs (navigation, edit paths) to build the site from the bu
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import layout, owners, render, review, urls
-from .load import find_playbooks, load_all
+from .load import LoadCache, find_playbooks, load_all
 from .model import KINDS
 from .problems import ContentError, Problem
 from .render import TEMPLATES_DIR, Page, render_pages
@@ -75,24 +76,35 @@ class Generated:
     links: dict[str, str]  # entry id (or former id) → URL relative to the site root
     redirects: dict[str, str] = field(default_factory=dict)  # old .md path → target, for mkdocs-redirects
     changed: list[str] = field(default_factory=list)
+    playbooks: int = 0
+    entries: int = 0
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
 
 
-def check_playbooks(project: Project) -> tuple[Handbook, list[Problem]]:
+def check_playbooks(project: Project, cache: LoadCache | None = None) -> tuple[Handbook, list[Problem]]:
     """Load and validate every playbook; collect every problem rather than stopping."""
-    sources, problems = load_all(find_playbooks(project.playbooks_dir), project.root)
+    sources, problems = load_all(find_playbooks(project.playbooks_dir), project.root, cache)
     handbook, found = validate_handbook(sources)
     return handbook, sorted(problems + found)
 
 
 def check(project: Project) -> tuple[Handbook, list[Problem]]:
     """Check the playbooks, then their owners and every published URL; collect every problem."""
-    handbook, problems = check_playbooks(project)
+    handbook, _, problems = _check_all(project)
+    return handbook, problems
+
+
+def _check_all(
+    project: Project, cache: LoadCache | None = None
+) -> tuple[Handbook, urls.RedirectPlan, list[Problem]]:
+    handbook, problems = check_playbooks(project, cache)
+    plan = urls.RedirectPlan()
     if not problems:
         team_map, owner_problems = owners.read_owners(project.owners_file)
         problems += owner_problems + owners.check_owners(handbook, team_map)
-        _, url_problems = plan_links(project, handbook)
+        plan, url_problems = plan_links(project, handbook)
         problems += url_problems
-    return handbook, sorted(problems)
+    return handbook, plan, sorted(problems)
 
 
 def page_paths(project: Project, handbook: Handbook) -> list[str]:
@@ -137,13 +149,19 @@ def build_nav(pages: list[Page], content_pages: list[str]) -> list[NavItem]:
     return nav
 
 
-def generate(project: Project, templates_dir: Path = TEMPLATES_DIR) -> Generated:
-    """Run the whole pipeline into the build folder. Raises ContentError on bad content."""
-    handbook, problems = check(project)
+def generate(
+    project: Project, templates_dir: Path = TEMPLATES_DIR, cache: LoadCache | None = None
+) -> Generated:
+    """Run the whole pipeline into the build folder. Raises ContentError on bad content.
+
+    A live preview passes a `cache`, so that unchanged playbooks are not parsed again."""
+    clock = _Stopwatch()
+    handbook, plan, problems = _check_all(project, cache)
+    clock.lap("load and validate")
     if problems:
         raise ContentError(problems)
-    plan, _ = plan_links(project, handbook)
     pages = render_pages(handbook, review.today(), templates_dir)
+    clock.lap("render")
     content = _content(project)
     generated_paths = {p.path for p in pages} | {LINKS_FILE, ANCHORS_FILE}
     clashes = [
@@ -161,7 +179,22 @@ def generate(project: Project, templates_dir: Path = TEMPLATES_DIR) -> Generated
         json_output(ANCHORS_FILE, plan.anchors),
     ]
     changed = write_outputs(project.build_dir, outputs)
+    clock.lap("write")
     content_pages = [out.path for out, _ in content if out.path.endswith(".md")]
     edit_paths = {p.path: p.source for p in pages if p.source} | {out.path: src for out, src in content}
     redirects = plan.pages | urls.go_links(handbook)
-    return Generated(build_nav(pages, content_pages), edit_paths, links, redirects, changed)
+    nav = build_nav(pages, content_pages)
+    return Generated(
+        nav, edit_paths, links, redirects, changed, len(handbook.playbooks), len(handbook.entries), clock.laps
+    )
+
+
+class _Stopwatch:
+    def __init__(self) -> None:
+        self.start = time.perf_counter()
+        self.laps: dict[str, float] = {}
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = now - self.start
+        self.start = now

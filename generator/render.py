@@ -8,13 +8,14 @@ for a missing field fail loudly instead of rendering a blank.
 from __future__ import annotations
 
 import datetime as dt
+import json
+import posixpath
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
-import yaml
 
 from . import layout
 from .model import ISO_44001_STAGES, KINDS, Playbook
@@ -57,6 +58,12 @@ def escape_cell(text: str) -> str:
     return " ".join(text.split()).replace("|", "\\|")
 
 
+def front_matter_block(meta: Mapping[str, object]) -> str:
+    """YAML front matter written as JSON values (JSON is valid YAML): fast and always quoted."""
+    lines = [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in meta.items()]
+    return "---\n" + "\n".join(lines) + "\n---\n"
+
+
 def first_paragraph(markdown: str) -> str:
     return " ".join(markdown.strip().split("\n\n")[0].split())
 
@@ -83,15 +90,24 @@ class Renderer:
         self.handbook = handbook
         self.env = env
         self.today = today
+        self._links: dict[str, dict[str, str]] = {}  # page folder → entry id → Markdown link
 
     def _linker(self, from_page: str) -> Callable[[str], str]:
+        """`link(id)` for templates: a Markdown link from `from_page` to the entry, titled by it.
+
+        Links depend only on the folder of the page they are written on, so they are made once
+        per folder and entry (a large handbook writes tens of thousands of them).
+        """
+        made = self._links.setdefault(posixpath.dirname(from_page), {})
+
         def link(entry_id: str) -> str:
-            entry = self.handbook.entries[entry_id]
-            target = layout.page_path(entry.playbook)
-            href = layout.relative_link(from_page, target)
-            if entry_id != entry.playbook.id:
-                href += f"#{entry_id}"
-            return f"[{escape_label(entry.label)}]({href})"
+            if entry_id not in made:
+                entry = self.handbook.entries[entry_id]
+                href = layout.relative_link(from_page, layout.page_path(entry.playbook))
+                if entry_id != entry.playbook.id:
+                    href += f"#{entry_id}"
+                made[entry_id] = f"[{escape_label(entry.label)}]({href})"
+            return made[entry_id]
 
         return link
 
@@ -125,7 +141,7 @@ class Renderer:
             "next_review": review.due.isoformat(),
             "review_status": review.status,
         }
-        front_matter = "---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True) + "---\n"
+        front_matter = front_matter_block(meta)
         text = self._render(
             f"{playbook.kind}.md.j2",
             pb=playbook,

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from browser import free_port, static_server
-from conftest import HANDBOOK
+from conftest import HANDBOOK, copy_project, run_handbook
 
 pytestmark = pytest.mark.browser
 
@@ -119,3 +119,76 @@ def test_serve_reloads_the_browser_when_a_playbook_changes(project: Path, browse
         log.close()
     output = (project.parent / "serve.log").read_text()
     assert "Traceback" not in output, output
+
+
+@pytest.fixture(scope="module")
+def pagefind_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped handbook built with `search: pagefind`, as large handbooks are by default."""
+    root = copy_project(tmp_path_factory.mktemp("pagefind") / "handbook")
+    config = root / "mkdocs.yml"
+    text = config.read_text()
+    assert text.count("search: auto") == 1
+    config.write_text(text.replace("search: auto", "search: pagefind"))
+    result = run_handbook("build", cwd=root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return root / "site"
+
+
+def test_pagefind_search_finds_an_entry_and_lands_on_it(pagefind_site: Path, browser: Any) -> None:
+    assert not (pagefind_site / "search" / "search_index.json").exists()  # no lunr index at all
+    assert (pagefind_site / "pagefind" / "pagefind-entry.json").is_file()
+    with static_server(pagefind_site) as base:
+        page = browser.new_page()
+        fetched: list[str] = []
+        page.on("request", lambda request: fetched.append(request.url))
+        page.goto(base + "faq/partner-faq/")
+        page.wait_for_load_state("networkidle")
+        assert not [url for url in fetched if "/pagefind/" in url]  # nothing before the reader types
+        box = page.get_by_role("searchbox", name="Search the handbook")
+        box.click()
+        box.press_sequentially("lock-in", delay=20)
+        link = page.locator(".hb-search__results a[href$='#agency-lock-in']").first
+        link.wait_for(timeout=15_000)
+        link.click()
+        page.wait_for_url(lambda url: url.endswith("/anti-patterns/partner-anti-patterns/#agency-lock-in"))
+        target = page.locator("h2#agency-lock-in")
+        box_ = target.bounding_box()
+        assert box_ is not None and 0 <= box_["y"] < page.viewport_size["height"]
+        assert not [url for url in fetched if "search_index.json" in url]
+        page.close()
+
+
+def test_serve_dirty_rebuilds_the_edited_page(project: Path) -> None:
+    """`handbook serve --dirty` re-renders only what changed, and the edit still shows."""
+    port = free_port()
+    server = subprocess.Popen(
+        [*HANDBOOK, "serve", "--port", str(port), "--dirty"],
+        cwd=project,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}/faq/partner-faq/"
+
+    def page_text() -> str:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return str(response.read().decode())
+        except OSError:
+            return ""
+
+    try:
+        deadline = time.monotonic() + 60
+        while "Frequently asked questions" not in page_text():
+            assert time.monotonic() < deadline, "serve did not start"
+            time.sleep(0.2)
+        faq = project / "playbooks" / "partner-faq.yaml"
+        faq.write_text(faq.read_text().replace("title: Frequently asked questions", "title: Dirty edit", 1))
+        deadline = time.monotonic() + 60
+        while "Dirty edit" not in page_text():
+            assert time.monotonic() < deadline, "the edited page was not rebuilt"
+            time.sleep(0.2)
+    finally:
+        server.send_signal(signal.SIGINT)
+        _, stderr = server.communicate(timeout=30)
+    assert "Traceback" not in stderr

@@ -183,3 +183,23 @@ def test_checklists_appear_in_lifecycle_order(built_site: Path, handbook) -> Non
     nav = page.split("md-nav--primary")[1].split('class="md-content"')[0]
     labels = [unescape(" ".join(t.split())) for t in re.findall(r'md-ellipsis">(.*?)</span>', nav, re.S)]
     assert list(dict.fromkeys(t for t in labels if t in expected)) == expected
+
+
+def test_a_small_handbook_keeps_lunr_search(built_site: Path) -> None:
+    assert (built_site / "search" / "search_index.json").is_file()
+    assert not (built_site / "pagefind").exists()
+
+
+@pytest.mark.parametrize(
+    ("option", "entries", "mode"),
+    [
+        ("auto", 2000, "lunr"),
+        ("auto", 2001, "pagefind"),
+        ("lunr", 9000, "lunr"),
+        ("pagefind", 10, "pagefind"),
+    ],
+)
+def test_search_mode_follows_the_option_and_the_size(option: str, entries: int, mode: str) -> None:
+    from generator.search import choose
+
+    assert choose(option, entries, 2000) == mode

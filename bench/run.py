@@ -1,0 +1,391 @@
+"""Benchmark the handbook at several sizes, in one run, and write bench/RESULTS.md and results.json.
+
+    python bench/run.py                       # N = 500, 2,000 and 5,000 (what `make bench` runs)
+    python bench/run.py --sizes 60 --quick    # a smoke run: no browser, serve or Zensical
+
+For each N: a synthetic handbook from bench/synth.py; wall time and peak memory of
+`handbook check` and `handbook build` (each a fresh process); a bare libyaml parse of the same
+files (`yaml.load` with `CSafeLoader`) as the floor for check; the generator's own stages
+from build/timings.json; site and search-index sizes; the bytes a reader downloads for a first
+search (measured in Chromium); the time until `handbook serve` shows an edited page; and the
+same build rendered by Zensical. Machines are noisy: compare the ratios within one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+sys.path[:0] = [str(BENCH), str(REPO / "tests")]
+from synth import write_handbook  # noqa: E402
+
+HANDBOOK = [sys.executable, "-m", "generator.cli"]
+ZENSICAL_VERSION = "0.0.73"
+ZENSICAL_VENV = REPO / ".bench" / f"zensical-{ZENSICAL_VERSION}"
+
+
+PEAK_WRAPPER = """
+import resource, subprocess, sys
+code = subprocess.call(sys.argv[1:])
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def measured(command: list[str], cwd: Path) -> dict[str, Any]:
+    """Run a command in a fresh wrapper process: its wall time (s), peak memory (MB) and output.
+
+    The wrapper's only child is the command, so the wrapper's children-rusage peak is the
+    command's own (including anything it ran and waited for, like pagefind).
+    """
+    start = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-c", PEAK_WRAPPER, *command], cwd=cwd, capture_output=True, text=True
+    )
+    wall = time.perf_counter() - start
+    if result.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed in {cwd}:\n{result.stdout}\n{result.stderr}")
+    peak_kb = int(result.stderr.strip().splitlines()[-1])
+    return {"seconds": round(wall, 3), "peak_mb": round(peak_kb / 1024, 1), "stdout": result.stdout}
+
+
+def timed_python(code: str, cwd: Path) -> float:
+    """Seconds a snippet takes inside one process (startup excluded): it prints its own timing."""
+    result = subprocess.run([sys.executable, "-c", code], cwd=cwd, capture_output=True, text=True, check=True)
+    return float(result.stdout.strip().splitlines()[-1])
+
+
+BARE_PARSE = """
+import glob, time, yaml
+start = time.perf_counter()
+for name in sorted(glob.glob("playbooks/**/*.yaml", recursive=True)):
+    with open(name, encoding="utf-8") as handle:
+        yaml.load(handle.read(), Loader=yaml.CSafeLoader)
+print(time.perf_counter() - start)
+"""
+IN_PROCESS_CHECK = """
+import time
+from pathlib import Path
+from generator.pipeline import Project, check
+start = time.perf_counter()
+handbook, problems = check(Project(Path(".")))
+assert not problems, problems[:3]
+print(time.perf_counter() - start)
+"""
+
+
+def folder_bytes(path: Path) -> tuple[int, int]:
+    files = [p for p in path.rglob("*") if p.is_file()]
+    return sum(p.stat().st_size for p in files), len(files)
+
+
+def first_search_bytes(site: Path, query: str) -> dict[str, Any]:
+    """Open the home page in Chromium, search like a reader, sum the search's downloads."""
+    from browser import chromium, static_server
+
+    with chromium() as browser, static_server(site) as base:
+        page = browser.new_page()  # type: ignore[attr-defined]
+        sizes: dict[str, int] = {}
+
+        def record(response: Any) -> None:
+            with contextlib.suppress(Exception):  # bodies of redirects and aborted requests
+                sizes[response.url] = len(response.body())
+
+        page.on("response", record)
+        page.goto(base)
+        page.wait_for_load_state("networkidle")
+        start = time.perf_counter()
+        if (site / "pagefind").is_dir():
+            box = page.locator("#hb-search-input")
+            result = page.locator(".hb-search__result").first
+        else:
+            page.locator("label.md-search__icon, .md-search__input").first.click()
+            box = page.locator("input.md-search__input")
+            result = page.locator(".md-search-result__item").first
+        box.click()
+        box.press_sequentially(query, delay=20)
+        result.wait_for(timeout=60_000)
+        seconds = time.perf_counter() - start
+        page.wait_for_load_state("networkidle")
+        search = {u: n for u, n in sizes.items() if re.search(r"pagefind|search", u)}
+        return {
+            "bytes": sum(search.values()),
+            "requests": len(search),
+            "seconds_to_results": round(seconds, 2),
+        }
+
+
+def serve_update_seconds(root: Path, playbook: Path, page_url: str, *options: str) -> float:
+    """Start `handbook serve`, edit one playbook's title, time until the page shows it."""
+    from browser import free_port
+
+    port = free_port()
+    server = subprocess.Popen(
+        [*HANDBOOK, "serve", "--port", str(port), *options],
+        cwd=root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/{page_url}"
+    try:
+        _wait_for(url, lambda body: True, timeout=600)
+        original = playbook.read_text(encoding="utf-8")
+        marker = f"Edited {time.time_ns()}"
+        playbook.write_text(
+            re.sub(r"(?m)^title: .*$", f"title: {marker}", original, count=1), encoding="utf-8"
+        )
+        start = time.perf_counter()
+        _wait_for(url, lambda body: marker in body, timeout=600)
+        seconds = time.perf_counter() - start
+        playbook.write_text(original, encoding="utf-8")
+        return round(seconds, 2)
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+
+
+def _wait_for(url: str, ready: Any, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                if ready(response.read().decode("utf-8", "replace")):
+                    return
+        except OSError:
+            pass
+        time.sleep(0.05)
+    raise TimeoutError(url)
+
+
+def zensical_build(root: Path) -> dict[str, Any] | str:
+    """Render the same generated Markdown with Zensical (it does not run MkDocs plugins, so the
+    generator's output and navigation are handed over in a config of its own)."""
+    zensical = ZENSICAL_VENV / "bin" / "zensical"
+    if not zensical.exists():
+        made = subprocess.run([sys.executable, "-m", "venv", str(ZENSICAL_VENV)], capture_output=True)
+        pip = ZENSICAL_VENV / "bin" / "pip"
+        installed = subprocess.run(
+            [str(pip), "install", "-q", f"zensical=={ZENSICAL_VERSION}"], capture_output=True
+        )
+        if made.returncode or installed.returncode:
+            return f"not available: pip install zensical=={ZENSICAL_VERSION} failed"
+    from generator.pipeline import Project, generate
+
+    generated = generate(Project(root))
+    config = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["plugins"] = ["search", "tags"]
+    config["nav"] = generated.nav
+    config["site_dir"] = "site-zensical"
+    (root / "zensical.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    result = measured([str(zensical), "build", "--clean", "-f", "zensical.yml"], root)
+    size, _ = folder_bytes(root / "site-zensical")
+    return {"seconds": result["seconds"], "peak_mb": result["peak_mb"], "site_mb": round(size / 2**20, 1)}
+
+
+def run_size(n: int, work: Path, quick: bool) -> dict[str, Any]:
+    root = work / f"handbook-{n}"
+    playbooks = write_handbook(n, root)
+    row: dict[str, Any] = {"entries_requested": n, "playbooks": playbooks}
+    row["bare_parse_s"] = round(timed_python(BARE_PARSE, root), 3)
+    row["check_in_process_s"] = round(timed_python(IN_PROCESS_CHECK, root), 3)
+    check = measured([*HANDBOOK, "check"], root)
+    row["entries"] = int(re.search(r"(\d+) linkable entries", check["stdout"]).group(1))  # type: ignore[union-attr]
+    row["check"] = {k: check[k] for k in ("seconds", "peak_mb")}
+    build = measured([*HANDBOOK, "build"], root)
+    row["build"] = {k: build[k] for k in ("seconds", "peak_mb")}
+    timings = json.loads((root / "build" / "timings.json").read_text())
+    whole = timings.pop("whole build (MkDocs, including the generator)")
+    row["generator_stages_s"] = {k: round(v, 3) for k, v in timings.items()}
+    row["generator_s"] = round(sum(timings.values()), 3)
+    row["mkdocs_build_s"] = round(whole, 3)
+    row["generator_share"] = round(row["generator_s"] / whole, 4)
+    site = root / "site"
+    size, files = folder_bytes(site)
+    row["site"] = {"mb": round(size / 2**20, 1), "files": files}
+    pagefind = site / "pagefind"
+    row["search"] = "pagefind" if pagefind.is_dir() else "lunr"
+    index = (
+        folder_bytes(pagefind)[0]
+        if pagefind.is_dir()
+        else (site / "search" / "search_index.json").stat().st_size
+    )
+    row["search_index_kb"] = round(index / 1024, 1)
+    if not quick:
+        row["first_search"] = first_search_bytes(site, "escalation")
+        some_page = next(p for p in sorted((root / "playbooks").glob("faq*.yaml")))
+        page_id = yaml.safe_load(some_page.read_text())["id"]
+        row["serve_update_s"] = serve_update_seconds(root, some_page, f"faq/{page_id}/")
+        row["serve_dirty_update_s"] = serve_update_seconds(root, some_page, f"faq/{page_id}/", "--dirty")
+        row["zensical"] = zensical_build(root)
+    return row
+
+
+def shipped_serve_update(work: Path) -> float:
+    root = work / "shipped"
+    root.mkdir(parents=True)
+    for name in (
+        "mkdocs.yml",
+        "playbooks",
+        "content",
+        "theme_overrides",
+        "CONTRIBUTING.md",
+        "owners.yaml",
+        "published-urls.txt",
+    ):
+        src = REPO / name
+        (shutil.copytree if src.is_dir() else shutil.copy)(src, root / name)
+    return serve_update_seconds(root, root / "playbooks" / "partner-faq.yaml", "faq/partner-faq/")
+
+
+def machine() -> dict[str, Any]:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    mem = int(re.search(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text()).group(1)) / 2**20  # type: ignore[union-attr]
+    versions = {}
+    for name in ("mkdocs", "mkdocs-material", "mkdocs-redirects", "pydantic", "pyyaml", "jinja2", "pagefind"):
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "missing"
+    versions["zensical"] = ZENSICAL_VERSION
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": round(mem, 1),
+        "python": platform.python_version(),
+        "system": platform.platform(),
+        "versions": versions,
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+    }
+
+
+def markdown(results: dict[str, Any]) -> str:
+    rows = results["sizes"]
+    m = results["machine"]
+    cols = [f"N = {r['entries']:,}" for r in rows]
+
+    def line(label: str, values: list[str]) -> str:
+        return f"| {label} | " + " | ".join(values) + " |"
+
+    def get(r: dict[str, Any], *keys: str) -> Any:
+        for key in keys:
+            if not isinstance(r, dict) or key not in r:
+                return "–"
+            r = r[key]
+        return r
+
+    out = [
+        "# Benchmark results",
+        "",
+        f"Written by `make bench` (`bench/run.py`) on {m['date']}: {m['cpu']}, {m['cores']} cores, "
+        f"{m['memory_gb']} GB, Python {m['python']}.",
+        "Versions: " + ", ".join(f"{k} {v}" for k, v in m["versions"].items()) + ".",
+        "Synthetic handbooks from `bench/synth.py` (about 20 entries and 2,000–3,000 words per page).",
+        "",
+        "| | " + " | ".join(cols) + " |",
+        "|---|" + "---|" * len(cols),
+        line("playbooks (pages)", [str(r["playbooks"]) for r in rows]),
+        line(
+            "`handbook check`: wall s / peak MB",
+            [f"{r['check']['seconds']} / {r['check']['peak_mb']}" for r in rows],
+        ),
+        line("check in-process s (startup excluded)", [str(r["check_in_process_s"]) for r in rows]),
+        line("bare libyaml parse s (floor)", [str(r["bare_parse_s"]) for r in rows]),
+        line("check / bare parse", [f"{r['check_in_process_s'] / r['bare_parse_s']:.2f}×" for r in rows]),
+        line(
+            "`handbook build`: wall s / peak MB",
+            [f"{r['build']['seconds']} / {r['build']['peak_mb']}" for r in rows],
+        ),
+        line(
+            "generator s (load+validate, render, write)",
+            [
+                f"{r['generator_s']} ({', '.join(str(v) for v in r['generator_stages_s'].values())})"
+                for r in rows
+            ],
+        ),
+        line("generator share of the MkDocs build", [f"{100 * r['generator_share']:.1f}%" for r in rows]),
+        line("site MB / files", [f"{r['site']['mb']} / {r['site']['files']}" for r in rows]),
+        line("search", [r["search"] for r in rows]),
+        line("search index KB (whole)", [str(r["search_index_kb"]) for r in rows]),
+        line(
+            "first search: KB downloaded / requests",
+            [
+                f"{get(r, 'first_search', 'bytes') / 1024:.0f} / {get(r, 'first_search', 'requests')}"
+                if isinstance(get(r, "first_search", "bytes"), int)
+                else "–"
+                for r in rows
+            ],
+        ),
+        line("serve: edit → page updated, s", [str(get(r, "serve_update_s")) for r in rows]),
+        line("serve --dirty: edit → page updated, s", [str(get(r, "serve_dirty_update_s")) for r in rows]),
+        line(
+            "Zensical build: wall s / peak MB",
+            [
+                f"{get(r, 'zensical', 'seconds')} / {get(r, 'zensical', 'peak_mb')}"
+                if isinstance(r.get("zensical"), dict)
+                else str(r.get("zensical", "–"))
+                for r in rows
+            ],
+        ),
+    ]
+    first, last = rows[0], rows[-1]
+    ratio = last["build"]["seconds"] / first["build"]["seconds"]
+    out += [
+        "",
+        f"- Build time ratio N={last['entries']:,} / N={first['entries']:,}: {ratio:.1f}× "
+        f"for {last['entries'] / first['entries']:.0f}× the entries.",
+    ]
+    if "shipped_serve_update_s" in results:
+        out.append(
+            f"- `handbook serve` on the shipped handbook: an edited page is served updated in "
+            f"{results['shipped_serve_update_s']} s."
+        )
+    return "\n".join(out) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[500, 2000, 5000])
+    parser.add_argument("--quick", action="store_true", help="skip the browser, serve and Zensical")
+    parser.add_argument("--out", type=Path, default=BENCH, help="where RESULTS.md and results.json go")
+    args = parser.parse_args()
+    os.chdir(REPO)
+    with tempfile.TemporaryDirectory(prefix="handbook-bench-") as tmp:
+        work = Path(tmp)
+        results: dict[str, Any] = {"machine": machine(), "sizes": []}
+        for n in args.sizes:
+            print(f"benchmarking N={n} ...", flush=True)
+            results["sizes"].append(run_size(n, work, args.quick))
+        if not args.quick:
+            results["shipped_serve_update_s"] = shipped_serve_update(work)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    (args.out / "RESULTS.md").write_text(markdown(results), encoding="utf-8")
+    print((args.out / "RESULTS.md").read_text())
+
+
+if __name__ == "__main__":
+    main()
