@@ -10,6 +10,7 @@ KIND_DIRS: dict[str, str] = {
     "anti-patterns": "anti-patterns",
     "faq": "faq",
     "checklist": "checklists",
+    "scorecard": "scorecards",
     "references": "references",
 }
 KIND_INTROS: dict[str, str] = {
@@ -24,6 +25,9 @@ KIND_INTROS: dict[str, str] = {
     " linked to the practices it draws on.",
     "checklist": "Ordered checklists for the moments that matter: vetting, pilots, onboarding,"
     " health checks and exits.",
+    "scorecard": "Self-assessments to score during an engagement: pick a score for each criterion,"
+    " see weighted results and what needs action, keep one set of answers per engagement and"
+    " export them.",
     "references": "The articles, books and standards this handbook draws on, and which"
     " playbooks use each of them.",
 }

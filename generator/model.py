@@ -12,7 +12,15 @@ import types
 import typing
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, WithJsonSchema
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+    model_validator,
+)
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 SLUG_MAX_LENGTH = 64
@@ -293,6 +301,37 @@ class ChecklistGroup(TitledEntry):
     items: list[ChecklistItem] = Field(min_length=1)
 
 
+# --- scorecard -------------------------------------------------------------------------
+
+
+class ScoreLevel(Strict):
+    score: Annotated[int, Field(ge=0, le=10)]
+    guidance: Text = Field(description="What this score looks like in practice.")
+
+
+class Criterion(TitledEntry):
+    description: Markdown
+    weight: Annotated[int, Field(ge=1, le=10)] = Field(default=1, description="Relative weight in its group.")
+    threshold: int = Field(description="Scores below this need action.")
+    levels: list[ScoreLevel] = Field(min_length=2, description="Guidance for each score, lowest first.")
+    practices: Refs = Field(default=[], description="Ids of practices that raise this score.")
+    anti_patterns: AntiPatternRefs = []
+
+    @model_validator(mode="after")
+    def _levels_fit(self) -> Criterion:
+        scores = [level.score for level in self.levels]
+        if scores != sorted(set(scores)):
+            raise ValueError(f"the scores of 'levels' must be distinct and in rising order, not {scores}")
+        if self.threshold not in scores:
+            raise ValueError(f"'threshold' {self.threshold} is not one of the level scores {scores}")
+        return self
+
+
+class ScorecardGroup(TitledEntry):
+    description: Markdown | None = None
+    criteria: list[Criterion] = Field(min_length=1)
+
+
 # --- references ------------------------------------------------------------------------
 
 
@@ -384,6 +423,13 @@ class Checklist(Playbook):
     groups: list[ChecklistGroup] = Field(min_length=1)
 
 
+class Scorecard(Playbook):
+    kind: Literal["scorecard"]
+    section_title: ClassVar[str] = "Scorecards"
+    when_to_use: Markdown | None = None
+    groups: list[ScorecardGroup] = Field(min_length=1)
+
+
 class References(Playbook):
     kind: Literal["references"]
     section_title: ClassVar[str] = "References"
@@ -397,5 +443,6 @@ KINDS: dict[str, type[Playbook]] = {
     "anti-patterns": AntiPatterns,
     "faq": Faq,
     "checklist": Checklist,
+    "scorecard": Scorecard,
     "references": References,
 }

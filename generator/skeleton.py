@@ -22,6 +22,8 @@ _SINGULAR = {
     "partnership_types": "type",
     "governance": "rule",
     "works": "work",
+    "criteria": "criterion",
+    "levels": "level",
     "values": "value",
     "communication": "norm",
     "rituals": "ritual",
@@ -44,16 +46,29 @@ def _child_id(parent_id: str, field: str) -> str:
     return parent_id[: SLUG_MAX_LENGTH - len(suffix)] + suffix
 
 
+_FIXED: dict[str, dict[str, Any]] = {  # fields a generic example cannot get right
+    "Criterion": {
+        "threshold": 3,
+        "levels": [
+            {"score": n, "guidance": f"Write what a score of {n} looks like."} for n in (1, 2, 3, 4, 5)
+        ],
+    },
+}
+
+
 def _example(cls: type[BaseModel], entry_id: str, today: dt.date) -> dict[str, Any]:
     data: dict[str, Any] = {}
+    fixed = _FIXED.get(cls.__name__, {})
     for name, info in cls.model_fields.items():
         tp = unwrap_type(info.annotation)
         origin = typing.get_origin(tp)
         item = unwrap_type(typing.get_args(tp)[0]) if origin is list else None
         nested = isinstance(item, type) and issubclass(item, BaseModel)
-        if not (info.is_required() or nested):
+        if not (info.is_required() or nested) and name not in fixed:
             continue
-        if name == "id":
+        if name in fixed:
+            data[name] = fixed[name]
+        elif name == "id":
             data[name] = entry_id
         elif tp is dt.date:
             data[name] = today.isoformat()

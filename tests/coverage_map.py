@@ -143,6 +143,15 @@ REQUIRED: dict[str, list[str]] = {
         "onb-org-owned-assets",
         "onb-knowledge-in-both-directions",
     ],
+    "Scorecards: vetting (ten considerations, three questions, due diligence), health, culture, exit": [
+        "partner-vetting-scorecard",
+        "vsc-long-term-fit",
+        "vsc-relationship-questions",
+        "vsc-technical-due-diligence",
+        "partnership-health-scorecard",
+        "culture-fit-scorecard",
+        "exit-readiness-scorecard",
+    ],
     "References: the five source articles": [
         "ref-decentralized-partners",
         "ref-long-term-partner-considerations",

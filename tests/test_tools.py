@@ -1,0 +1,233 @@
+"""Checklists and scorecards in use, in Chromium: scoring, persistence per engagement, export,
+printing, the page without JavaScript, and axe-core accessibility scans in light and dark mode.
+Screenshots of a scorecard in both modes are saved to tests/artifacts/."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browser import static_server
+from conftest import REPO
+
+from generator.model import KINDS
+
+pytestmark = pytest.mark.browser
+ARTIFACTS = Path(__file__).parent / "artifacts"
+SCORECARD = "scorecards/partner-vetting-scorecard/"
+CHECKLIST = "checklists/pilot-plan-checklist/"
+
+
+@pytest.fixture(scope="module")
+def site(built_site: Path) -> Iterator[str]:
+    with static_server(built_site) as base:
+        yield base
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    context.close()
+    assert errors == []
+
+
+def _criteria(page: Any) -> list[dict[str, Any]]:
+    return page.eval_on_selector_all(
+        "fieldset.hb-criterion",
+        "sets => sets.map(s => ({id: s.dataset.criterion, weight: +s.dataset.weight, min: +s.dataset.min,"
+        " max: +s.dataset.max, threshold: +s.dataset.threshold,"
+        " scores: [...s.querySelectorAll('input')].map(i => +i.value)}))",
+    )
+
+
+def _score(page: Any, criterion: str, value: int) -> None:
+    page.locator(f"input[name='{criterion}'][value='{value}']").check()
+
+
+def _status(page: Any) -> str:
+    return str(page.locator(".hb-tool__status").inner_text())
+
+
+def test_scoring_updates_the_total_and_lists_what_is_below_threshold(site: str, page: Any) -> None:
+    page.goto(site + SCORECARD)
+    criteria = _criteria(page)
+    assert len(criteria) >= 10
+    first, second = criteria[0], criteria[1]
+    _score(page, first["id"], first["max"])
+    assert "total 100%" in _status(page)
+    low = first["scores"][0]
+    assert low < second["threshold"]
+    _score(page, second["id"], second["scores"][0])
+    expected = first["weight"] / (first["weight"] + second["weight"])
+    assert f"total {round(expected * 100)}%" in _status(page)
+    below = page.locator(".hb-below li")
+    assert below.count() == 1
+    assert below.first.locator(f"a[href='#{second['id']}']").count() == 1
+    assert below.first.locator("a").count() >= 2  # the criterion and at least one linked remedy
+    assert page.locator(".hb-results svg.hb-chart rect.hb-chart__bar").count() >= 3
+
+
+def test_answers_survive_a_reload_and_engagements_stay_separate(site: str, page: Any) -> None:
+    page.goto(site + SCORECARD)
+    criterion = _criteria(page)[0]
+    _score(page, criterion["id"], criterion["max"])
+    page.reload()
+    assert page.locator(f"input[name='{criterion['id']}'][value='{criterion['max']}']").is_checked()
+    page.get_by_label("Name of a new engagement").fill("Acme pilot, Q3")
+    page.get_by_role("button", name="Add").click()
+    assert "“Acme pilot, Q3”" in _status(page)
+    assert page.locator(f"input[name='{criterion['id']}']:checked").count() == 0  # a fresh engagement
+    _score(page, criterion["id"], criterion["min"])
+    page.get_by_label("Engagement", exact=True).select_option("Default engagement")
+    assert page.locator(f"input[name='{criterion['id']}'][value='{criterion['max']}']").is_checked()
+    page.reload()
+    page.get_by_label("Engagement", exact=True).select_option("Acme pilot, Q3")
+    assert page.locator(f"input[name='{criterion['id']}'][value='{criterion['min']}']").is_checked()
+    page.get_by_role("button", name="Reset answers").click()
+    assert page.locator(f"input[name='{criterion['id']}']:checked").count() == 0
+    assert "0 of" in _status(page)
+
+
+def test_export_writes_the_expected_markdown_and_csv(site: str, page: Any) -> None:
+    page.goto(site + SCORECARD)
+    page.get_by_label("Name of a new engagement").fill("Export test")
+    page.get_by_role("button", name="Add").click()
+    criteria = _criteria(page)
+    first, second = criteria[0], criteria[1]
+    _score(page, first["id"], first["max"])
+    _score(page, second["id"], second["scores"][0])
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Export CSV").click()
+    assert download.value.suggested_filename == "partner-vetting-scorecard-export-test.csv"
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text())))
+    assert [row["id"] for row in rows] == [c["id"] for c in criteria]
+    assert (rows[0]["score"], rows[0]["below_threshold"]) == (str(first["max"]), "no")
+    assert (rows[1]["score"], rows[1]["below_threshold"]) == (str(second["scores"][0]), "yes")
+    assert rows[2]["score"] == "" and rows[2]["weight"] == str(criteria[2]["weight"])
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Export Markdown").click()
+    markdown = Path(download.value.path()).read_text()
+    lines = markdown.splitlines()
+    assert lines[0] == "# Partner vetting scorecard"
+    assert lines[2].startswith("Engagement: Export test · Exported 20")
+    assert "Playbook last reviewed 20" in lines[2]
+    assert "| Group | Criterion | Weight | Score | Threshold | Status |" in lines
+    assert sum(1 for line in lines if line.endswith("| below threshold |")) == 1
+    assert sum(1 for line in lines if line.endswith("| not scored |")) == len(criteria) - 2
+
+
+def test_checklist_items_are_tickable_with_progress(site: str, page: Any) -> None:
+    page.goto(site + CHECKLIST)
+    boxes = page.locator("li.task-list-item input[type=checkbox]")
+    total = boxes.count()
+    assert total >= 10
+    assert f"0 of {total} items done" in _status(page)
+    for i in (0, 2):  # by keyboard, as a reader tabbing through the list would
+        boxes.nth(i).focus()
+        page.keyboard.press("Space")
+    assert f"2 of {total} items done" in _status(page)
+    page.reload()
+    assert boxes.nth(0).is_checked() and boxes.nth(2).is_checked() and not boxes.nth(1).is_checked()
+    assert all(boxes.nth(i).get_attribute("aria-label") for i in range(total))
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Export Markdown").click()
+    exported = Path(download.value.path()).read_text()
+    assert exported.count("- [x] ") == 2 and exported.count("- [ ] ") == total - 2
+
+
+def test_print_shows_the_content_without_navigation(site: str, page: Any) -> None:
+    page.goto(site + SCORECARD)
+    page.emulate_media(media="print")
+    for hidden in (".md-header", ".md-sidebar--primary", ".md-footer", ".hb-tool__row"):
+        assert not page.locator(hidden).first.is_visible(), hidden
+    header = page.locator(".hb-print-header")
+    assert header.is_visible()
+    assert "Engagement: Default engagement · Printed 20" in header.inner_text()
+    assert "Playbook last reviewed 20" in header.inner_text()
+    for size in ("A4", "Letter"):
+        pdf = page.pdf(format=size)
+        assert pdf[:4] == b"%PDF" and len(pdf) > 10_000
+
+
+def test_without_javascript_pages_read_as_complete_tools(site: str, browser: Any) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site + SCORECARD)
+    fieldsets = page.locator("fieldset.hb-criterion")
+    assert fieldsets.count() >= 10
+    assert fieldsets.first.locator("label.hb-level").count() == 5
+    assert page.locator(".hb-noscript").is_visible()
+    assert not page.locator(".hb-tool").is_visible()
+    page.goto(site + CHECKLIST)
+    assert page.locator("li.task-list-item").count() >= 10
+    context.close()
+
+
+def _pages_to_scan(built_site: Path) -> list[str]:
+    links = json.loads((built_site / "links.json").read_text())
+    urls = [""]
+    for kind in KINDS:
+        folder = {"checklist": "checklists", "scorecard": "scorecards"}.get(kind, kind) + "/"
+        playbooks = sorted(
+            {url.split("#")[0] for url in links.values() if url.startswith(folder) and url != folder}
+        )
+        urls += playbooks if kind == "scorecard" else playbooks[:1]
+    return urls
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_no_serious_accessibility_violations(built_site: Path, site: str, browser: Any, scheme: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    found = {}
+    urls = _pages_to_scan(built_site)
+    assert sum(url.startswith("scorecards/") for url in urls) >= 4
+    for url in urls:
+        page.goto(site + url)
+        page.wait_for_load_state("networkidle")
+        if url.startswith("scorecards/"):
+            # Score one criterion so that results and the chart are scanned too; clicking from
+            # script keeps the page unscrolled, so the header is not caught mid-transition.
+            page.locator("fieldset.hb-criterion input").first.evaluate("input => input.click()")
+        violations = axe.run(page).response["violations"]
+        serious = [
+            (v["id"], [n["target"] for n in v["nodes"]][:3])
+            for v in violations
+            if v["impact"] in ("serious", "critical")
+        ]
+        if serious:
+            found[url or "home"] = serious
+    context.close()
+    assert found == {}
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_screenshot_of_a_scorecard(site: str, browser: Any, scheme: str) -> None:
+    context = browser.new_context(color_scheme=scheme, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(site + SCORECARD)
+    for criterion in _criteria(page)[:4]:
+        _score(page, criterion["id"], criterion["scores"][1])
+    ARTIFACTS.mkdir(exist_ok=True)
+    target = ARTIFACTS / f"scorecard-{scheme}.png"
+    page.screenshot(path=str(target), full_page=True)
+    assert target.stat().st_size > 20_000
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert (background == "rgb(255, 255, 255)") is (scheme == "light")
+    context.close()
+
+
+def test_artifacts_folder_is_ignored_by_git() -> None:
+    assert "/tests/artifacts/" in (REPO / ".gitignore").read_text()
