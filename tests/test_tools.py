@@ -221,9 +221,12 @@ def test_screenshot_of_a_scorecard(site: str, browser: Any, scheme: str) -> None
     for criterion in _criteria(page)[:4]:
         _score(page, criterion["id"], criterion["scores"][1])
     ARTIFACTS.mkdir(exist_ok=True)
+    page.evaluate("window.scrollTo(0, 0)")
     target = ARTIFACTS / f"scorecard-{scheme}.png"
-    page.screenshot(path=str(target), full_page=True)
-    assert target.stat().st_size > 20_000
+    page.screenshot(path=str(target))
+    results = ARTIFACTS / f"scorecard-results-{scheme}.png"
+    page.locator(".hb-results").screenshot(path=str(results))
+    assert target.stat().st_size > 20_000 and results.stat().st_size > 5_000
     background = page.evaluate("getComputedStyle(document.body).backgroundColor")
     assert (background == "rgb(255, 255, 255)") is (scheme == "light")
     context.close()
