@@ -48,12 +48,10 @@ def _note_unrecorded_urls(project: Project, handbook: Handbook) -> None:
             f"note: no {urls.MANIFEST} yet: run `handbook urls` to protect published links", file=sys.stderr
         )
         return
-    published, _ = urls.read_manifest(project.manifest_file)
-    produced = urls.produced_urls(handbook, pipeline.page_paths(project, handbook))
-    new = set(produced) - {item.url for item in published}
-    if new:
+    _, _, missing, _ = pipeline.unrecorded_urls(project, handbook)
+    if missing:
         print(
-            f"note: {len(new)} published URL(s) are not in {urls.MANIFEST} yet: run `handbook urls`",
+            f"note: {len(missing)} published URL(s) are not in {urls.MANIFEST} yet: run `handbook urls`",
             file=sys.stderr,
         )
 
@@ -134,13 +132,11 @@ def cmd_urls(project: Project, forget: list[str], check_only: bool) -> int:
     handbook = _valid_handbook(project)
     if handbook is None:
         return EXIT_INVALID
-    published, problems = urls.read_manifest(project.manifest_file)
+    published, produced, missing, problems = pipeline.unrecorded_urls(project, handbook)
     if problems:
         print(format_problems(problems, "text"), file=sys.stderr)
         return EXIT_INVALID
-    produced = urls.produced_urls(handbook, pipeline.page_paths(project, handbook))
     recorded = {item.url for item in published}
-    missing = sorted(set(produced) - recorded)
     if check_only:
         for url in missing:
             print(f"{urls.MANIFEST}: not recorded yet: {url}  {produced[url]}")

@@ -126,7 +126,7 @@ class _Builder:
     def fail(self, mark: Any, message: str, loc: Loc | None = None) -> None:
         if loc is not None:
             self.source.broken.add(loc)
-        self.problems.append(Problem(self.source.display, mark.line + 1, mark.column + 1, message))
+        self.problems.append(_problem_at(self.source.display, mark, message))
 
     def _position(self, mark: Any) -> Position:
         return Position(mark.line + 1, mark.column + 1)
@@ -363,7 +363,7 @@ def load_text(text: str, path: Path, display: str) -> tuple[SourceFile | None, l
                 if first_document is not None:
                     where = f"line {first_document.line + 1}:{first_document.column + 1}"
                     problem = f"found another document (expected a single document in the stream at {where})"
-                    return None, [builder_problem(display, event.start_mark, f"YAML syntax error: {problem}")]
+                    return None, [_problem_at(display, event.start_mark, f"YAML syntax error: {problem}")]
                 first_document = event.start_mark
             builder.event(event)
             if builder.stop:
@@ -375,14 +375,16 @@ def load_text(text: str, path: Path, display: str) -> tuple[SourceFile | None, l
     if builder.root is _NOTHING:
         return None, [Problem(display, 1, 1, "file is empty; a playbook is a mapping of fields")]
     if not isinstance(builder.root, dict):
-        mark = builder.root_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
-        return None, [Problem(display, line, col, "the top level of a playbook must be a mapping of fields")]
+        message = "the top level of a playbook must be a mapping of fields"
+        return None, [_problem_at(display, builder.root_mark, message)]
     source.data = builder.root
     return source, builder.problems
 
 
-def builder_problem(display: str, mark: Any, message: str) -> Problem:
+def _problem_at(display: str, mark: Any, message: str) -> Problem:
+    """A problem at a parser mark (0-based), or at 1:1 when there is none."""
+    if mark is None:
+        return Problem(display, 1, 1, message)
     return Problem(display, mark.line + 1, mark.column + 1, message)
 
 

@@ -49,6 +49,11 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         self.builds = 0  # in this process: a live preview rebuilds many times
         self.load_cache: LoadCache = {}
 
+    @property
+    def dirty_rebuild(self) -> bool:
+        """A `serve --dirty` rebuild after the first build of this process."""
+        return self.dirty and self.builds > 0
+
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.command = command  # defining on_startup also keeps this object across rebuilds
         self.dirty = dirty
@@ -83,7 +88,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         if redirects is None:
             raise PluginError("add the 'redirects' plugin after 'handbook' in mkdocs.yml: old links need it")
         # Hand-written redirect_maps in mkdocs.yml win; the plugin is re-created on every build.
-        if not (self.dirty and self.builds):  # a dirty rebuild keeps the redirect pages it wrote
+        if not self.dirty_rebuild:  # a dirty rebuild keeps the redirect pages it wrote
             redirects.config["redirect_maps"] = {
                 **self.last_good.redirects,
                 **redirects.config["redirect_maps"],
@@ -107,6 +112,6 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         return html
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self.search_mode == "pagefind" and not (self.dirty and self.builds):
+        if self.search_mode == "pagefind" and not self.dirty_rebuild:
             search.build_index(Path(config.site_dir))  # a dirty rebuild keeps the first index
         self.builds += 1

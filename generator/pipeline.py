@@ -17,7 +17,7 @@ from .model import KINDS
 from .problems import ContentError, Problem
 from .render import TEMPLATES_DIR, Page, render_pages
 from .validate import Handbook, validate_handbook
-from .write import Output, content_outputs, json_output, page_outputs, write_outputs
+from .write import Output, content_outputs, content_sources, json_output, page_outputs, write_outputs
 
 LINKS_FILE = "links.json"
 ANCHORS_FILE = "anchor-redirects.json"
@@ -113,7 +113,7 @@ def page_paths(project: Project, handbook: Handbook) -> list[str]:
     paths = [layout.page_path(pb.model) for pb in handbook.playbooks]
     paths += [layout.kind_index_path(kind) for kind in KINDS if kind in kinds]
     paths.append(REVIEW_STATUS_PAGE)
-    paths += [out.path for out, _ in _content(project) if out.path.endswith(".md")]
+    paths += [path for path in _content_sources(project) if path.endswith(".md")]
     return paths
 
 
@@ -123,14 +123,27 @@ def plan_links(project: Project, handbook: Handbook) -> tuple[urls.RedirectPlan,
     return plan, problems + found
 
 
+def unrecorded_urls(
+    project: Project, handbook: Handbook
+) -> tuple[list[urls.PublishedUrl], dict[str, str], list[str], list[Problem]]:
+    """The manifest, the URLs the site produces now, and those the manifest does not list yet."""
+    published, problems = urls.read_manifest(project.manifest_file)
+    produced = urls.produced_urls(handbook, page_paths(project, handbook))
+    missing = sorted(set(produced) - {item.url for item in published})
+    return published, produced, missing, problems
+
+
 def links_map(handbook: Handbook, plan: urls.RedirectPlan) -> dict[str, str]:
     links = {eid: layout.entry_url(entry.playbook, eid) for eid, entry in handbook.entries.items()}
     return links | plan.links
 
 
+def _content_sources(project: Project) -> dict[str, Path]:
+    return content_sources(project.content_dir, {"contributing.md": project.contributing_file})
+
+
 def _content(project: Project) -> list[tuple[Output, str]]:
-    extra = {"contributing.md": project.contributing_file}
-    return content_outputs(project.content_dir, project.root, extra)
+    return content_outputs(_content_sources(project), project.root)
 
 
 def build_nav(pages: list[Page], content_pages: list[str]) -> list[NavItem]:

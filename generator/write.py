@@ -26,23 +26,23 @@ class Output:
     data: bytes
 
 
-def content_outputs(
-    content_dir: Path, root: Path, extra: dict[str, Path] | None = None
-) -> list[tuple[Output, str]]:
-    """Every hand-written file, with the repository path it comes from.
+def content_sources(content_dir: Path, extra: dict[str, Path] | None = None) -> dict[str, Path]:
+    """Every hand-written file by its docs-relative path, without reading it.
 
     `extra` publishes files kept elsewhere in the repository (CONTRIBUTING.md) under a
     docs-relative path, if they exist.
     """
-    outputs = []
+    sources = {}
     if content_dir.is_dir():
         for src in sorted(p for p in content_dir.rglob("*") if p.is_file()):
-            rel = src.relative_to(content_dir).as_posix()
-            outputs.append((Output(rel, src.read_bytes()), src.relative_to(root).as_posix()))
-    for rel, src in (extra or {}).items():
-        if src.is_file():
-            outputs.append((Output(rel, src.read_bytes()), src.relative_to(root).as_posix()))
-    return outputs
+            sources[src.relative_to(content_dir).as_posix()] = src
+    sources.update({rel: src for rel, src in (extra or {}).items() if src.is_file()})
+    return sources
+
+
+def content_outputs(sources: dict[str, Path], root: Path) -> list[tuple[Output, str]]:
+    """The hand-written files as outputs, with the repository path each comes from."""
+    return [(Output(rel, src.read_bytes()), src.relative_to(root).as_posix()) for rel, src in sources.items()]
 
 
 def page_outputs(pages: list[Page]) -> list[Output]:
