@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 ORIGINALITY := ../shared/tools/originality
 
-.PHONY: site serve check test lint bench clean
+.PHONY: site serve check test lint bench bench-search clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ test: lint check
 # Speed and memory at 500, 2,000 and 5,000 entries; writes bench/RESULTS.md and results.json.
 bench: $(VENV)/.dev
 	$(BIN)/python bench/run.py
+
+# Search quality in Chromium, both engines: hit@1, hit@3, MRR@10 per query type into bench/SEARCH.md.
+bench-search: $(VENV)/.dev
+	$(BIN)/python bench/search.py --baseline bench/search-baseline.json
 
 clean:
 	rm -rf build site

@@ -288,6 +288,7 @@ def write_handbook(entries: int, out: Path, seed: int = 1) -> int:
         text = yaml.safe_dump(pb, sort_keys=False, allow_unicode=True, width=100)
         (out / "playbooks" / f"{pb['id']}.yaml").write_text(header + text, encoding="utf-8")
     shutil.copy(REPO / "mkdocs.yml", out / "mkdocs.yml")
+    shutil.copy(REPO / "search.yaml", out / "search.yaml")
     shutil.copytree(REPO / "theme_overrides", out / "theme_overrides")
     shutil.copytree(REPO / "content" / "assets", out / "content" / "assets")
     (out / "content" / "tags.md").write_text((REPO / "content" / "tags.md").read_text(), encoding="utf-8")

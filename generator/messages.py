@@ -102,8 +102,9 @@ def schema_problem(source: SourceFile, cls: type[BaseModel], error: Any) -> Prob
         message = f"{what} is longer than {ctx.get('max_length')} characters"
     elif kind == "string_too_short":
         message = f"{what} must not be empty"
-    elif kind == "too_short":
-        message = f"{what.removeprefix('each item of ')} needs at least {ctx.get('min_length')} item(s)"
+    elif kind == "too_short":  # a list that is itself an item of a list keeps "each item of"
+        name = what if loc and isinstance(loc[-1], int) else what.removeprefix("each item of ")
+        message = f"{name} needs at least {ctx.get('min_length')} item(s)"
     elif kind == "value_error":
         message = f"{what}: {ctx.get('error')}"
     else:  # pragma: no cover - a pydantic error type this module does not word yet

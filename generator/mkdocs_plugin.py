@@ -16,10 +16,10 @@ from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from . import search
+from . import search, search_docs
 from .load import LoadCache
 from .pipeline import Generated, Project, generate
 from .problems import ContentError, Problem
@@ -35,6 +35,9 @@ class HandbookConfig(Config):  # type: ignore[no-untyped-call]
 
     search = config_options.Choice(("auto", "lunr", "pagefind"), default="auto")
     pagefind_above = config_options.Type(int, default=2000)  # linkable entries, for search: auto
+    # "Ask the handbook's owners" from the search box: a new-issue URL with {title} and {body};
+    # by default derived from repo_url; "" hides the link.
+    ask_url = config_options.Optional(config_options.Type(str))
 
 
 class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-call]
@@ -48,6 +51,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         self.dirty = False
         self.builds = 0  # in this process: a live preview rebuilds many times
         self.load_cache: LoadCache = {}
+        self.page_docs: dict[str, list[search_docs.SearchDoc]] = {}  # hand-written page → its documents
 
     @property
     def dirty_rebuild(self) -> bool:
@@ -81,9 +85,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         config.nav = self.last_good.nav
         entries, option = self.last_good.entries, self.config.search
         self.search_mode = search.choose(option, entries, self.config.pagefind_above)
-        config.extra["handbook_search"] = self.search_mode
-        if self.search_mode == "pagefind":
-            search.switch_off_lunr(config)
+        search.switch_off_material_search(config)  # the handbook's own box replaces Material's
+        config.extra["handbook_search"] = {
+            "engine": self.search_mode,
+            "ask": search.ask_url(config.repo_url, self.config.ask_url),
+            "faq": "faq/" if any(d.url == "faq/" for d in self.last_good.search_docs) else "",
+        }
         redirects = config.plugins.get("redirects")
         if redirects is None:
             raise PluginError("add the 'redirects' plugin after 'handbook' in mkdocs.yml: old links need it")
@@ -102,16 +109,31 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
                 continue
             # "Edit this page" opens the real source: the YAML of a generated page.
             file.edit_uri = edit_paths.get(file.src_uri)
+        pages = {file.src_uri for file in files if file.is_documentation_page()}
+        self.page_docs = {uri: docs for uri, docs in self.page_docs.items() if uri in pages}  # deleted pages
+        if self.search_mode == "lunr":  # the lunr.js that MkDocs ships, for the search worker
+            files.append(File.generated(config, search.LUNR_JS_URI, abs_src_path=str(search.LUNR_JS)))
         return files
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        """Last line of defence: a page generated from YAML must not carry script or embeds."""
+        """Last line of defence: a page generated from YAML must not carry script or embeds.
+        A hand-written page's sections become search documents here, from its HTML."""
         source = self.last_good.edit_paths.get(page.file.src_uri, "") if self.last_good else ""
         if source.startswith("playbooks/") and (findings := unsafe_html(html)):
             raise PluginError(f"{source}: unsafe HTML in the rendered page: {'; '.join(findings[:3])}")
+        if source and not source.startswith("playbooks/"):  # a hand-written page: index its sections
+            self.page_docs[page.file.src_uri] = search_docs.content_page_docs(page, html)
         return html
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if self.search_mode == "pagefind" and not self.dirty_rebuild:
-            search.build_index(Path(config.site_dir))  # a dirty rebuild keeps the first index
+        """Write the search index of the engine chosen: from the playbooks' entry documents and
+        the sections of the hand-written pages, with synonyms and compounds added."""
+        if self.last_good is not None and not (self.search_mode == "pagefind" and self.dirty_rebuild):
+            settings = self.last_good.search_settings
+            pages = (doc for docs in self.page_docs.values() for doc in docs)
+            docs = search_docs.expand([*self.last_good.search_docs, *pages], settings)
+            if self.search_mode == "lunr":
+                search.write_lunr_index(Path(config.site_dir), docs, settings)
+            else:  # a dirty rebuild keeps the first Pagefind index: rebuilding it takes seconds
+                search.build_pagefind_index(Path(config.site_dir), docs, settings)
         self.builds += 1

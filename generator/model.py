@@ -123,25 +123,34 @@ Aliases = Annotated[
 ]
 
 
+Keywords = Annotated[
+    list[Text],
+    Field(
+        description="Words readers search for that the text does not use (a product name, an acronym,"
+        " a colleague's phrase). Search weighs them like the title; they are not shown on the page."
+    ),
+]
+
+
 class Entry(Strict):
     """Anything a reader may link to: it has an id, a label and may point elsewhere."""
 
     id: Slug
     aliases: Aliases = []
     see: Refs = []
+    keywords: Keywords = []
+
+    label_field: ClassVar[str]  # the field that links, headings and search results show
 
     @property
     def label(self) -> str:
         """What links to this entry show: its title, name or question."""
-        raise NotImplementedError
+        return str(getattr(self, self.label_field))
 
 
 class TitledEntry(Entry):
+    label_field: ClassVar[str] = "title"
     title: Text
-
-    @property
-    def label(self) -> str:
-        return self.title
 
 
 # --- operating-model -------------------------------------------------------------------
@@ -236,13 +245,10 @@ class CultureItem(TitledEntry):
 
 
 class CultureQuestion(Entry):
+    label_field: ClassVar[str] = "question"
     question: Text
     guidance: Markdown = Field(description="What a useful answer covers.")
     answer: Markdown | None = Field(default=None, description="Your organisation's own answer.")
-
-    @property
-    def label(self) -> str:
-        return self.question
 
 
 # --- anti-patterns ---------------------------------------------------------------------
@@ -254,6 +260,7 @@ class Remedy(Strict):
 
 
 class AntiPattern(Entry):
+    label_field: ClassVar[str] = "name"
     name: Text
     summary: Markdown
     symptoms: list[Text] = Field(min_length=1)
@@ -261,21 +268,14 @@ class AntiPattern(Entry):
     remedies: list[Remedy] = Field(min_length=1)
     early_warning_signs: list[Text] = []
 
-    @property
-    def label(self) -> str:
-        return self.name
-
 
 # --- faq -------------------------------------------------------------------------------
 
 
 class Question(Entry):
+    label_field: ClassVar[str] = "question"
     question: Text
     answer: Markdown
-
-    @property
-    def label(self) -> str:
-        return self.question
 
 
 class FaqGroup(TitledEntry):
@@ -291,6 +291,9 @@ class ChecklistItem(Strict):
     text: Text
     note: Markdown | None = None
     see: Refs = []
+    keywords: Keywords = []
+
+    label_field: ClassVar[str] = "text"
 
     @property
     def label(self) -> str:
@@ -379,28 +382,30 @@ class Playbook(TitledEntry):
 class OperatingModel(Playbook):
     kind: Literal["operating-model"]
     section_title: ClassVar[str] = "Operating model"
-    stages: list[Stage] = []
-    roles: list[Role] = []
-    cadences: list[Cadence] = []
-    engagement_models: list[EngagementModel] = []
-    partnership_types: list[PartnershipType] = []
-    governance: list[GovernanceRule] = []
-    kpis: list[Kpi] = []
+    stages: list[Stage] = Field(default=[], title="Lifecycle stages")
+    roles: list[Role] = Field(default=[], title="Roles and responsibilities")
+    cadences: list[Cadence] = Field(default=[], title="Cadences")
+    engagement_models: list[EngagementModel] = Field(default=[], title="Engagement models")
+    partnership_types: list[PartnershipType] = Field(default=[], title="Partnership types")
+    governance: list[GovernanceRule] = Field(default=[], title="Governance")
+    kpis: list[Kpi] = Field(default=[], title="Key performance indicators")
 
 
 class Culture(Playbook):
     kind: Literal["culture"]
     section_title: ClassVar[str] = "Culture"
     default_review_months: ClassVar[int] = 12
-    values: list[CultureItem] = []
-    communication: list[CultureItem] = []
-    rituals: list[CultureItem] = []
-    decision_making: list[CultureItem] = []
-    ways_of_working: list[CultureItem] = []
+    values: list[CultureItem] = Field(default=[], title="Values")
+    communication: list[CultureItem] = Field(default=[], title="Communication norms")
+    rituals: list[CultureItem] = Field(default=[], title="Rituals")
+    decision_making: list[CultureItem] = Field(default=[], title="Decision-making")
+    ways_of_working: list[CultureItem] = Field(default=[], title="Ways of working")
     delivery: list[CultureItem] = Field(
-        default=[], description="How we build and ship software: the operating model a partner joins."
+        default=[],
+        title="How we deliver software",
+        description="How we build and ship software: the operating model a partner joins.",
     )
-    questions: list[CultureQuestion] = []
+    questions: list[CultureQuestion] = Field(default=[], title="Questions a partner should be able to answer")
 
 
 class AntiPatterns(Playbook):
@@ -435,6 +440,11 @@ class References(Playbook):
     section_title: ClassVar[str] = "References"
     default_review_months: ClassVar[int] = 12
     works: list[Citation] = Field(min_length=1)
+
+
+def section_title(model: type[BaseModel], field: str) -> str:
+    """The heading of a list of entries on its page: the field's `title`, or its name in words."""
+    return model.model_fields[field].title or field.replace("_", " ").capitalize()
 
 
 KINDS: dict[str, type[Playbook]] = {

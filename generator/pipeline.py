@@ -9,13 +9,15 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
-from . import layout, owners, render, review, urls
+from . import layout, owners, render, review, search_docs, urls
 from .load import LoadCache, find_playbooks, load_all
 from .model import KINDS
 from .problems import ContentError, Problem
 from .render import TEMPLATES_DIR, Page, render_pages
+from .search_docs import SearchDoc
+from .search_settings import SEARCH_FILE, SearchSettings, read_search_settings
 from .validate import Handbook, validate_handbook
 from .write import Output, content_outputs, content_sources, json_output, page_outputs, write_outputs
 
@@ -30,6 +32,20 @@ class Project:
     """Where a handbook's sources and outputs live, all relative to its root folder."""
 
     root: Path
+
+    # The files and folders that make up a handbook (besides the installed generator): what a
+    # copy of it needs, for tests and benchmarks.
+    SOURCES: ClassVar[tuple[str, ...]] = (
+        "mkdocs.yml",
+        "playbooks",
+        "content",
+        "theme_overrides",
+        "schemas",
+        "CONTRIBUTING.md",
+        "owners.yaml",
+        "published-urls.txt",
+        "search.yaml",
+    )
 
     @property
     def playbooks_dir(self) -> Path:
@@ -68,6 +84,10 @@ class Project:
     def owners_file(self) -> Path:
         return self.root / owners.OWNERS_FILE
 
+    @property
+    def search_file(self) -> Path:
+        return self.root / SEARCH_FILE
+
 
 @dataclass
 class Generated:
@@ -75,6 +95,8 @@ class Generated:
     edit_paths: dict[str, str]  # docs-relative page path → repository path of its source
     links: dict[str, str]  # entry id (or former id) → URL relative to the site root
     redirects: dict[str, str] = field(default_factory=dict)  # old .md path → target, for mkdocs-redirects
+    search_docs: list[SearchDoc] = field(default_factory=list)  # of playbooks and generated pages
+    search_settings: SearchSettings = field(default_factory=SearchSettings)
     changed: list[str] = field(default_factory=list)
     playbooks: int = 0
     entries: int = 0
@@ -89,22 +111,24 @@ def check_playbooks(project: Project, cache: LoadCache | None = None) -> tuple[H
 
 
 def check(project: Project) -> tuple[Handbook, list[Problem]]:
-    """Check the playbooks, then their owners and every published URL; collect every problem."""
-    handbook, _, problems = _check_all(project)
+    """Check the playbooks, then their owners, the search settings and every published URL;
+    collect every problem."""
+    handbook, _, _, problems = _check_all(project)
     return handbook, problems
 
 
 def _check_all(
     project: Project, cache: LoadCache | None = None
-) -> tuple[Handbook, urls.RedirectPlan, list[Problem]]:
+) -> tuple[Handbook, urls.RedirectPlan, SearchSettings, list[Problem]]:
     handbook, problems = check_playbooks(project, cache)
+    settings, search_problems = read_search_settings(project.search_file)
     plan = urls.RedirectPlan()
     if not problems:
         team_map, owner_problems = owners.read_owners(project.owners_file)
         problems += owner_problems + owners.check_owners(handbook, team_map)
         plan, url_problems = plan_links(project, handbook)
         problems += url_problems
-    return handbook, plan, sorted(problems)
+    return handbook, plan, settings, sorted(problems + search_problems)
 
 
 def page_paths(project: Project, handbook: Handbook) -> list[str]:
@@ -169,7 +193,7 @@ def generate(
 
     A live preview passes a `cache`, so that unchanged playbooks are not parsed again."""
     clock = _Stopwatch()
-    handbook, plan, problems = _check_all(project, cache)
+    handbook, plan, settings, problems = _check_all(project, cache)
     clock.lap("load and validate")
     if problems:
         raise ContentError(problems)
@@ -197,8 +221,21 @@ def generate(
     edit_paths = {p.path: p.source for p in pages if p.source} | {out.path: src for out, src in content}
     redirects = plan.pages | urls.go_links(handbook)
     nav = build_nav(pages, content_pages)
+    kinds = [kind for kind in KINDS if any(pb.model.kind == kind for pb in handbook.playbooks)]
+    docs = search_docs.playbook_docs(handbook)
+    docs += search_docs.index_page_docs(kinds, layout.page_url(REVIEW_STATUS_PAGE))
+    clock.lap("search documents")
     return Generated(
-        nav, edit_paths, links, redirects, changed, len(handbook.playbooks), len(handbook.entries), clock.laps
+        nav,
+        edit_paths,
+        links,
+        redirects,
+        changed=changed,
+        playbooks=len(handbook.playbooks),
+        entries=len(handbook.entries),
+        timings=clock.laps,
+        search_docs=docs,
+        search_settings=settings,
     )
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import jinja2
 
 from . import layout
-from .model import ISO_44001_STAGES, KINDS, Playbook
+from .model import ISO_44001_STAGES, KINDS, Playbook, section_title
 from .review import review_of
 from .validate import Handbook
 
@@ -82,6 +82,7 @@ def make_environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
     env.filters["first_paragraph"] = first_paragraph
     env.filters["cell"] = escape_cell
     env.globals["ISO_44001_STAGES"] = ISO_44001_STAGES
+    env.globals["section"] = lambda pb, field: section_title(type(pb), field)
     return env
 
 

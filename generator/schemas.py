@@ -1,4 +1,4 @@
-"""JSON Schemas for editors: one file per playbook kind, and one for owners.yaml."""
+"""JSON Schemas for editors: one file per playbook kind, one for owners.yaml and one for search.yaml."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 
 from .model import KINDS
 from .owners import OwnersFile
+from .search_settings import SearchFile
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -24,11 +25,12 @@ def schema_filename(kind: str) -> str:
 def schema_texts() -> dict[str, str]:
     """File name → JSON text for every kind, in a stable form suitable for committing."""
     schemas = {schema_filename(kind): schema_for(kind) for kind in KINDS}
-    schemas["owners.schema.json"] = {
-        "$schema": SCHEMA_DIALECT,
-        "$id": "owners.schema.json",
-        **OwnersFile.model_json_schema(),
-    }
+    for name, model in (("owners", OwnersFile), ("search", SearchFile)):
+        schemas[f"{name}.schema.json"] = {
+            "$schema": SCHEMA_DIALECT,
+            "$id": f"{name}.schema.json",
+            **model.model_json_schema(),
+        }
     return {name: json.dumps(schema, indent=2, sort_keys=True) + "\n" for name, schema in schemas.items()}
 
 

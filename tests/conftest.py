@@ -12,17 +12,10 @@ from typing import Any
 
 import pytest
 
+from generator.pipeline import Project
+
 REPO = Path(__file__).resolve().parent.parent
-PROJECT_PARTS = (
-    "mkdocs.yml",
-    "playbooks",
-    "content",
-    "theme_overrides",
-    "schemas",
-    "CONTRIBUTING.md",
-    "owners.yaml",
-    "published-urls.txt",
-)
+PROJECT_PARTS = Project.SOURCES
 HANDBOOK = [sys.executable, "-m", "generator.cli"]
 
 
@@ -57,6 +50,19 @@ def project(tmp_path: Path) -> Path:
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The shipped handbook, built once by `handbook build`; yields the site folder."""
     root = copy_project(tmp_path_factory.mktemp("built") / "handbook")
+    result = run_handbook("build", cwd=root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    yield root / "site"
+
+
+@pytest.fixture(scope="session")
+def pagefind_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The shipped handbook built with `search: pagefind`, as large handbooks are by default."""
+    root = copy_project(tmp_path_factory.mktemp("pagefind") / "handbook")
+    config = root / "mkdocs.yml"
+    text = config.read_text()
+    assert text.count("search: auto") == 1
+    config.write_text(text.replace("search: auto", "search: pagefind"))
     result = run_handbook("build", cwd=root)
     assert result.returncode == 0, result.stdout + result.stderr
     yield root / "site"

@@ -12,46 +12,9 @@ from typing import Any
 
 import pytest
 from browser import free_port, static_server
-from conftest import HANDBOOK, copy_project, run_handbook
+from conftest import HANDBOOK
 
 pytestmark = pytest.mark.browser
-
-
-def _search(page: Any, query: str) -> None:
-    """Open the header search, wait until its index is loaded, then type like a reader."""
-    page.locator("label.md-search__icon, .md-search__input").first.click()
-    page.wait_for_function(
-        "() => { const m = document.querySelector('.md-search-result__meta');"
-        " return m && m.textContent.trim() !== '' && !/initializing/i.test(m.textContent) }",
-        timeout=15_000,
-    )
-    page.locator("input.md-search__input").press_sequentially(query, delay=20)
-
-
-@pytest.mark.parametrize(
-    ("query", "page_url", "entry_id", "heading"),
-    [
-        ("Agency lock-in", "anti-patterns/partner-anti-patterns/", "agency-lock-in", "h2"),
-        ("core business", "faq/partner-faq/", "faq-outsource-everything", "h3"),
-        ("Vested Outsourcing", "references/handbook-references/", "ref-vested-outsourcing", "h2"),
-        ("joint venture", "operating-model/partnership-operating-model/", "joint-venture", "h3"),
-    ],
-)
-def test_search_finds_an_entry_and_lands_on_it(
-    built_site: Path, browser: Any, query: str, page_url: str, entry_id: str, heading: str
-) -> None:
-    with static_server(built_site) as base:
-        page = browser.new_page()
-        page.goto(base)
-        _search(page, query)
-        result = page.locator(f"a.md-search-result__link[href*='#{entry_id}']").first
-        result.wait_for(timeout=15_000)
-        result.click()
-        page.wait_for_url(lambda url: f"/{page_url}" in url and url.endswith(f"#{entry_id}"))
-        target = page.locator(f"{heading}#{entry_id}")
-        assert target.is_visible()
-        box = target.bounding_box()
-        assert box is not None and 0 <= box["y"] < page.viewport_size["height"]
 
 
 def test_cross_link_and_dark_mode_toggle(built_site: Path, browser: Any) -> None:
@@ -119,43 +82,6 @@ def test_serve_reloads_the_browser_when_a_playbook_changes(project: Path, browse
         log.close()
     output = (project.parent / "serve.log").read_text()
     assert "Traceback" not in output, output
-
-
-@pytest.fixture(scope="module")
-def pagefind_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The shipped handbook built with `search: pagefind`, as large handbooks are by default."""
-    root = copy_project(tmp_path_factory.mktemp("pagefind") / "handbook")
-    config = root / "mkdocs.yml"
-    text = config.read_text()
-    assert text.count("search: auto") == 1
-    config.write_text(text.replace("search: auto", "search: pagefind"))
-    result = run_handbook("build", cwd=root)
-    assert result.returncode == 0, result.stdout + result.stderr
-    return root / "site"
-
-
-def test_pagefind_search_finds_an_entry_and_lands_on_it(pagefind_site: Path, browser: Any) -> None:
-    assert not (pagefind_site / "search" / "search_index.json").exists()  # no lunr index at all
-    assert (pagefind_site / "pagefind" / "pagefind-entry.json").is_file()
-    with static_server(pagefind_site) as base:
-        page = browser.new_page()
-        fetched: list[str] = []
-        page.on("request", lambda request: fetched.append(request.url))
-        page.goto(base + "faq/partner-faq/")
-        page.wait_for_load_state("networkidle")
-        assert not [url for url in fetched if "/pagefind/" in url]  # nothing before the reader types
-        box = page.get_by_role("searchbox", name="Search the handbook")
-        box.click()
-        box.press_sequentially("lock-in", delay=20)
-        link = page.locator(".hb-search__results a[href$='#agency-lock-in']").first
-        link.wait_for(timeout=15_000)
-        link.click()
-        page.wait_for_url(lambda url: url.endswith("/anti-patterns/partner-anti-patterns/#agency-lock-in"))
-        target = page.locator("h2#agency-lock-in")
-        box_ = target.bounding_box()
-        assert box_ is not None and 0 <= box_["y"] < page.viewport_size["height"]
-        assert not [url for url in fetched if "search_index.json" in url]
-        page.close()
 
 
 def test_serve_dirty_rebuilds_the_edited_page(project: Path) -> None:

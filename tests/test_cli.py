@@ -88,13 +88,18 @@ def test_committed_schemas_are_current() -> None:
 
 def test_schema_command_writes_one_schema_per_kind(tmp_path: Path) -> None:
     assert main(["schema", "--out", str(tmp_path)]) == 0
-    expected = [f"{k}.schema.json" for k in KINDS] + ["owners.schema.json"]
+    expected = [f"{k}.schema.json" for k in KINDS] + ["owners.schema.json", "search.schema.json"]
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(expected)
 
 
-def test_owners_file_matches_its_json_schema() -> None:
-    data = yaml.safe_load((REPO / "owners.yaml").read_text(encoding="utf-8"))
-    jsonschema.validate(data, json.loads((REPO / "schemas" / "owners.schema.json").read_text()))
+@pytest.mark.parametrize("name", ["owners", "search"])
+def test_root_settings_files_match_their_json_schema(name: str) -> None:
+    text = (REPO / f"{name}.yaml").read_text(encoding="utf-8")
+    jsonschema.validate(
+        yaml.safe_load(text), json.loads((REPO / "schemas" / f"{name}.schema.json").read_text())
+    )
+    if name == "search":  # editors find the schema from the file's first line
+        assert text.startswith("# yaml-language-server: $schema=schemas/search.schema.json\n")
 
 
 def test_shipped_playbooks_match_their_json_schema_and_modeline() -> None:
