@@ -41,7 +41,12 @@ BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 sys.path[:0] = [str(REPO / "tests")]
 
-QUERY_FILES = [BENCH / "search-queries.yaml", BENCH / "search-queries-holdout.yaml"]
+QUERY_FILES = [
+    BENCH / "search-queries.yaml",  # tuned on
+    BENCH / "search-queries-holdout.yaml",  # written with it, kept out of tuning
+    BENCH / "search-queries-fresh.yaml",  # written after tuning, run once
+]
+SET_NAMES = {"search-queries": "main", "search-queries-holdout": "held out", "search-queries-fresh": "fresh"}
 TYPES = ("keyword", "typo", "question", "synonym")
 
 # The result links of each search box this handbook has had, in the order a reader sees them.
@@ -214,7 +219,8 @@ def table(results: dict[str, Any], title: str) -> list[str]:
         for key, s in data["summary"].items():
             if not s:
                 continue
-            label = key.replace("search-queries-holdout", "held out").replace("search-queries", "main")
+            name, kind = key.split("/")
+            label = f"{SET_NAMES.get(name, name)}/{kind}"
             lines.append(
                 f"| {engine} | {label} ({s['queries']}) | {s['hit_at_1']:.0%} | {s['hit_at_3']:.0%} "
                 f"| {s['mrr_at_10']:.2f} | {s['page_at_3']:.0%} | {s['zero_results']} |"
@@ -242,8 +248,9 @@ def markdown(results: dict[str, Any], baseline: dict[str, Any] | None) -> str:
         f"Python {m['python']}.",
         "Each query is typed into the site's search box one key at a time; the result links are read",
         "in the order a reader sees them and compared with the page and anchor of the entries that",
-        "answer the query (`bench/search-queries.yaml`; the held-out set is",
-        "`bench/search-queries-holdout.yaml`, kept out of tuning).",
+        "answer the query. Three sets: `bench/search-queries.yaml` (main, tuned on),",
+        "`bench/search-queries-holdout.yaml` (written with it, kept out of tuning) and",
+        "`bench/search-queries-fresh.yaml` (written after tuning, run once, never tuned on).",
         "",
         "hit@k: the right entry (page and anchor) among the first k results. MRR@10: mean of",
         "1/rank of the first right entry, 0 past rank 10. page@3: the right page among the first",

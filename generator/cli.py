@@ -48,8 +48,9 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "check",
-        help="validate every playbook and report every problem",
-        description="Load and validate every playbook; report every problem as "
+        help="validate every playbook, owners.yaml, search.yaml and the published URLs; report every problem",
+        description="Load and validate every playbook, the owners in owners.yaml, the synonyms in "
+        "search.yaml and every published URL; report every problem as "
         "PATH:LINE:COL: error: MESSAGE; exit 1 if there was any.",
     )
     p.add_argument(
@@ -93,9 +94,10 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "schema",
-        help="write a JSON Schema per playbook kind for editors",
+        help="write a JSON Schema per playbook kind, and for owners.yaml and search.yaml, for editors",
         description="Write one JSON Schema per kind (KIND.schema.json), which "
-        "playbooks reference in their yaml-language-server modeline.",
+        "playbooks reference in their yaml-language-server modeline, and one each for "
+        "owners.yaml and search.yaml.",
     )
     p.add_argument(
         "--out",

@@ -50,8 +50,9 @@ TEXT_CHARS = 600  # of an entry's text kept for its result's snippet (Pagefind)
 # How much a match in each field of a search document counts, relative to the entry's text:
 # title, keywords (with synonyms and joined forms of the title), context (kind, page, section),
 # text, alt (synonyms and joined forms of the text), tags. lunr multiplies a field's scores by
-# its weight; Pagefind counts a word by its weight (up to 10) but its scores saturate, which is
-# why the search box ranks its best candidates again by their titles (query.js, `rerank`).
+# its weight; Pagefind counts a word by its weight (up to 10; the search box sets its ranking to
+# use raw weighted counts) but caps the count, which is one reason the search box ranks its best
+# candidates again by their titles (query.js, `rerank`).
 FIELD_WEIGHTS = {"t": 10.0, "k": 6.0, "c": 1.5, "x": 1.0, "a": 0.6, "g": 0.4}
 
 

@@ -244,3 +244,14 @@ def test_the_browser_splits_words_as_the_build_does(built_site: Path, browser: A
         )
         assert [c.replace("-", "") for c in got["compounds"] if "-" in c] == joined_compounds(text)
     page.close()
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_odd_queries_search_rather_than_fail(sites: dict[str, Path], browser: Any, engine: str) -> None:
+    """Repeated words, two words of one synonym group, stop words only, punctuation only."""
+    with opened(browser, sites[engine]) as (page, base):
+        status = page.locator(".hb-search__status")
+        for query in ("pilot pilot", "checklist checklist", "vendor or supplier lock-in lock-in", "how to", "?!", "third-party-vendor"):
+            search(page, base, query)
+            assert "not available" not in status.inner_text(), (query, status.inner_text())
+        assert search(page, base, "exit exit plan")

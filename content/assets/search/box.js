@@ -75,7 +75,9 @@
     var settings = fetch(resolve(attr("config"))).then(function (r) { return r.json(); });
     // Each entry's fields are in its record's text, weighted there (generator/search.py); its
     // metadata only says what to show and where to link, so it must not count as a match.
-    var ranking = { metaWeights: { title: 0, url: 0, where: 0, text: 0, keywords: 0 } };
+    // termFrequency 0: a word counts by the weights of the fields it is in, as in lunr, rather
+    // than by its share of a record's words, which would let short records win on body text.
+    var ranking = { termFrequency: 0, metaWeights: { title: 0, url: 0, where: 0, text: 0, keywords: 0 } };
     var pagefind = import(bundle + "pagefind.js").then(function (module) {
       return module.options({ ranking: ranking }).then(function () { return module.init(); }).then(function () { return module; });
     });

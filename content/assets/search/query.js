@@ -108,10 +108,11 @@
     var terms = [];
     var raw = [];
     var list = unaccented(query).match(COMPOUND) || [];
-    list.forEach(function (compound, i) {
+    list.forEach(function (compound) {
       var parts = compound.split("-");
       parts.forEach(function (part, j) {
-        raw.push({ raw: part, word: part.toLowerCase(), compound: i, joined: j === parts.length - 1 && parts.length > 1 ? parts.join("").toLowerCase() : null });
+        var last = j === parts.length - 1 && parts.length > 1;
+        raw.push({ raw: part, word: part.toLowerCase(), joined: last ? parts.join("").toLowerCase() : null });
       });
     });
     var typing = !/\s$/.test(query);
@@ -119,7 +120,7 @@
       var key = term.group != null ? "#" + term.group : term.word;
       if (seen[key]) {
         // Two words of one synonym group ("travel to visit"): one idea, both words count.
-        seen[key].literals.push.apply(seen[key].literals, term.literals || []);
+        if (term.group != null) seen[key].literals.push.apply(seen[key].literals, term.literals);
         return;
       }
       seen[key] = term;
