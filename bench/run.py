@@ -19,7 +19,6 @@ import json
 import os
 import platform
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -234,9 +233,7 @@ def run_size(n: int, work: Path, quick: bool) -> dict[str, Any]:
 def shipped_serve_update(work: Path) -> float:
     root = work / "shipped"
     root.mkdir(parents=True)
-    for name in Project.SOURCES:
-        src = REPO / name
-        (shutil.copytree if src.is_dir() else shutil.copy)(src, root / name)
+    Project(REPO).copy_to(root)
     return serve_update_seconds(root, root / "playbooks" / "partner-faq.yaml", "faq/partner-faq/")
 
 

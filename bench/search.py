@@ -24,7 +24,6 @@ import argparse
 import json
 import os
 import platform
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -90,12 +89,7 @@ def build(project: Path, engine: str, work: Path, generator_from: Path) -> Path:
     """Copy the handbook, choose the engine, build it with the given checkout's generator."""
     root = work / f"handbook-{engine}"
     root.mkdir(parents=True)
-    for name in Project.SOURCES:
-        src = project / name
-        if src.is_dir():
-            shutil.copytree(src, root / name)
-        elif src.is_file():
-            shutil.copy2(src, root / name)
+    Project(project).copy_to(root)
     config = root / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
     if "search: auto" not in text:

@@ -19,6 +19,9 @@ from typing import Any
 
 import yaml
 
+from generator import derived
+from generator.pipeline import Project, check_sources, derived_files
+
 REPO = Path(__file__).resolve().parent.parent
 ENTRIES_PER_PLAYBOOK = 20
 WORDS = [
@@ -127,9 +130,11 @@ class Synth:
         self.ids.append(entry_id)
         return entry_id
 
-    def see(self) -> list[str]:
-        if not self.ids or self.rng.random() < 0.3:
-            return []
+    def see(self, required: bool = False) -> list[str]:
+        """Links to earlier entries; `required` (answers and remedies must link their sources)
+        falls back to a work on the references page."""
+        if not self.ids or (not required and self.rng.random() < 0.3):
+            return [f"ref-work-{self.rng.randint(1, 10)}"] if required else []
         return sorted(set(self.rng.sample(self.ids, min(len(self.ids), self.rng.randint(1, 3)))))
 
     def header(self, kind: str, playbook_id: str, n: int) -> dict[str, Any]:
@@ -152,7 +157,7 @@ class Synth:
                     "id": self.new_id("q"),
                     "question": self.words(6, 12)[:-1] + "?",
                     "answer": self.paragraph(),
-                    "see": self.see(),
+                    "see": self.see(required=True),
                 }
                 for _ in range(4)
             ]
@@ -171,7 +176,9 @@ class Synth:
                     "summary": self.paragraph(),
                     "symptoms": [self.words(5, 10) for _ in range(3)],
                     "why_it_hurts": self.paragraph(),
-                    "remedies": [{"action": self.words(8, 16), "see": self.see()} for _ in range(2)],
+                    "remedies": [
+                        {"action": self.words(8, 16), "see": self.see(required=True)} for _ in range(2)
+                    ],
                     "early_warning_signs": [self.words(5, 10) for _ in range(2)],
                 }
             )
@@ -252,7 +259,18 @@ class Synth:
             pb = self.header(kind, playbook_id, n)
             fill[kind](pb, min(ENTRIES_PER_PLAYBOOK, max(4, entries - self.count)))
             books.append(pb)
+        self.place_in_stages(books)
         return books
+
+    def place_in_stages(self, books: list[dict[str, Any]]) -> None:
+        """Every checklist and anti-pattern belongs to a stage of some operating model."""
+        stages = [stage for pb in books if pb["kind"] == "operating-model" for stage in pb["stages"]]
+        if not stages:
+            return
+        used = {i for stage in stages for i in [*stage["anti_patterns"], *stage["checklists"]]}
+        for i, entry_id in enumerate(x for x in [*self.anti_patterns, *self.checklists] if x not in used):
+            field = "anti_patterns" if entry_id in self.anti_patterns else "checklists"
+            stages[i % len(stages)][field].append(entry_id)
 
     def references(self) -> dict[str, Any]:
         works = [
@@ -303,6 +321,11 @@ def write_handbook(entries: int, out: Path, seed: int = 1) -> int:
         "teams": {"Partner Management Office": ["@example/pmo"], "Engineering Enablement": ["@example/ee"]}
     }
     (out / "owners.yaml").write_text(yaml.safe_dump(owners), encoding="utf-8")
+    project = Project(out)  # the derived files a real handbook commits: URL manifest, CODEOWNERS
+    handbook, problems = check_sources(project)
+    if problems:
+        raise SystemExit(f"bench/synth.py wrote an invalid handbook: {problems[0]}")
+    derived.fix(derived_files(project, handbook), handbook)
     return len(books)
 
 

@@ -48,10 +48,13 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "check",
-        help="validate every playbook, owners.yaml, search.yaml and the published URLs; report every problem",
+        help="everything the project enforces, before a pull request: report every problem",
         description="Load and validate every playbook, the owners in owners.yaml, the synonyms in "
-        "search.yaml and every published URL; report every problem as "
-        "PATH:LINE:COL: error: MESSAGE; exit 1 if there was any.",
+        "search.yaml and every published URL; apply the handbook-wide rules (no placeholder text "
+        "left from `handbook new`, every checklist and anti-pattern in a stage, every playbook names "
+        "its references, every FAQ answer and remedy links its sources); and check that the derived "
+        "files (URL manifest, CODEOWNERS, schemas) are current, which `handbook fix` updates. "
+        "Report every problem as PATH:LINE:COL: error: MESSAGE; exit 1 if there was any.",
     )
     p.add_argument(
         "--format",
@@ -59,6 +62,27 @@ def _parser() -> argparse.ArgumentParser:
         default="text",
         help="text (default), github (Actions annotations), json or codeclimate (GitLab code quality)",
     )
+
+    sub.add_parser(
+        "fix",
+        help="update the derived files: the URL manifest, CODEOWNERS and the JSON Schemas",
+        description=f"Record newly published URLs in {MANIFEST}, rewrite {CODEOWNERS_FILE} from the "
+        f"playbooks' owners and {OWNERS_FILE}, and rewrite the JSON Schemas in schemas/: everything "
+        "`handbook check` reports as out of date. Never retires a published URL (that is "
+        "`handbook urls --forget`). Refuses to write while the sources have problems.",
+    )
+
+    p = sub.add_parser(
+        "rename",
+        help="change an entry's or a playbook's id everywhere, keeping the old id as an alias",
+        description="Change the id OLD to NEW: in its playbook (OLD goes under `aliases:`, so old "
+        "links keep working), in every reference in the playbooks, in links by id in content "
+        "pages, and in the other files that name ids; a playbook file named OLD.yaml becomes "
+        f"NEW.yaml. Then record the new URLs in {MANIFEST} and update CODEOWNERS.",
+    )
+    p.add_argument("old", metavar="OLD", help="the id to change")
+    p.add_argument("new", metavar="NEW", help="the new id: a lowercase slug")
+    p.add_argument("--dry-run", action="store_true", help="print the edits; change nothing")
 
     p = sub.add_parser(
         "build",
@@ -166,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _on_sigterm)
     project = Project(args.root.resolve())
-    needs_playbooks = ("check", "build", "serve", "urls", "report", "codeowners")
+    needs_playbooks = ("check", "fix", "rename", "build", "serve", "urls", "report", "codeowners")
     if args.command in needs_playbooks and not project.playbooks_dir.is_dir():
         print(f"error: no playbooks/ folder in {project.root} (use --root DIR)", file=sys.stderr)
         return EXIT_INVALID
@@ -174,6 +198,10 @@ def main(argv: list[str] | None = None) -> int:
         review.today()  # a bad HANDBOOK_TODAY is a usage error, whatever the command
         if args.command == "check":
             return commands.cmd_check(project, args.format)
+        if args.command == "rename":
+            return commands.cmd_rename(project, args.old, args.new, args.dry_run)
+        if args.command == "fix":
+            return commands.cmd_fix(project)
         if args.command == "build":
             return commands.cmd_build(project, args.verbose)
         if args.command == "serve":

@@ -12,7 +12,7 @@ import re
 import sys
 from pathlib import Path
 
-from . import owners, pipeline, review, urls
+from . import derived, owners, pipeline, rename, review, urls
 from .model import SLUG_MAX_LENGTH, SLUG_PATTERN
 from .pipeline import Project, check
 from .problems import format_problems
@@ -38,22 +38,69 @@ def cmd_check(project: Project, fmt: str) -> int:
         print(
             f"ok: {len(handbook.playbooks)} playbooks, {len(handbook.entries)} linkable entries, no problems"
         )
-        _note_unrecorded_urls(project, handbook)
+        _note_no_manifest(project)
     return EXIT_OK
 
 
-def _note_unrecorded_urls(project: Project, handbook: Handbook) -> None:
+def _note_no_manifest(project: Project) -> None:
     if not project.manifest_file.is_file():
-        print(
-            f"note: no {urls.MANIFEST} yet: run `handbook urls` to protect published links", file=sys.stderr
-        )
-        return
-    _, _, missing, _ = pipeline.unrecorded_urls(project, handbook)
-    if missing:
-        print(
-            f"note: {len(missing)} published URL(s) are not in {urls.MANIFEST} yet: run `handbook urls`",
-            file=sys.stderr,
-        )
+        print(f"note: no {urls.MANIFEST} yet: run `handbook fix` to protect published links", file=sys.stderr)
+
+
+def cmd_fix(project: Project) -> int:
+    """Bring the derived files (URL manifest, CODEOWNERS, schemas) up to date with the sources."""
+    handbook, problems = pipeline.check_sources(project)
+    if problems:
+        print(format_problems(problems, "text"), file=sys.stderr)
+        print(f"{len(problems)} problem(s): fix them first; nothing was written", file=sys.stderr)
+        return EXIT_INVALID
+    done = derived.fix(pipeline.derived_files(project, handbook), handbook)
+    for line in done:
+        print(line)
+    print(
+        "ok: every derived file is up to date" if done else "nothing to fix: every derived file is up to date"
+    )
+    return EXIT_OK
+
+
+def cmd_rename(project: Project, old: str, new: str, dry_run: bool) -> int:
+    """Change an id everywhere, keep the old one as an alias, record the new URLs."""
+    handbook, problems = pipeline.check_sources(project)
+    if problems:
+        print(format_problems(problems, "text"), file=sys.stderr)
+        print(f"{len(problems)} problem(s): fix them before renaming; nothing was changed", file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        edits = rename.plan(handbook, old, new, project.content_sources(), project.id_files())
+    except rename.RenameError as exc:
+        print(f"handbook rename: error: {exc}; nothing was changed", file=sys.stderr)
+        return EXIT_INVALID
+    moved = rename.renamed_file(handbook, old, new)
+    for file in edits:
+        for line in sorted(file.lines, key=lambda text: int(text.split(":")[0])):
+            print(f"{_display(project, file.path)}:{line}")
+    if moved:
+        print(f"{_display(project, moved[0])} → {_display(project, moved[1])}")
+    if dry_run:
+        print(f"dry run: {len(edits)} file(s) would change; nothing was written")
+        return EXIT_OK
+    for file in edits:
+        write_text_atomically(file.path, file.result)
+    if moved:
+        moved[0].rename(moved[1])
+    handbook, problems = pipeline.check_sources(project)
+    if problems:  # not expected: say so plainly rather than hide it
+        print(format_problems(problems, "text"), file=sys.stderr)
+        print("the rename left problems above: fix them, then run `handbook fix`", file=sys.stderr)
+        return EXIT_INVALID
+    for line in derived.fix(pipeline.derived_files(project, handbook), handbook):
+        print(line)
+    print(f"renamed '{old}' to '{new}' in {len(edits)} file(s); '{old}' is kept under `aliases:`")
+    return EXIT_OK
+
+
+def _display(project: Project, path: Path) -> str:
+    return path.relative_to(project.root).as_posix() if path.is_relative_to(project.root) else str(path)
 
 
 def cmd_build(project: Project, verbose: bool) -> int:
@@ -113,7 +160,12 @@ def cmd_new(project: Project, kind: str, playbook_id: str) -> int:
 
 
 def cmd_schema(project: Project, out: Path | None) -> int:
-    for path in write_schemas(out or project.schemas_dir):
+    team_map, problems = owners.read_owners(project.owners_file)
+    if problems:
+        print(format_problems(problems, "text"), file=sys.stderr)
+        return EXIT_INVALID
+    teams = list(team_map.teams) if team_map else None  # `owner` completes from owners.yaml
+    for path in write_schemas(out or project.schemas_dir, teams):
         print(f"wrote {path}")
     return EXIT_OK
 
@@ -153,13 +205,28 @@ def cmd_urls(project: Project, forget: list[str], check_only: bool) -> int:
         print(f"error: '{url}' is still published; there is nothing to retire", file=sys.stderr)
     if unknown or still_published:
         return EXIT_INVALID
-    kept = [item for item in published if item.url not in forget]
+    retired = {
+        item.url
+        for item in published
+        if item.url in forget or (_page_of(item.url) in forget and _lost(handbook, item))
+    }
+    kept = [item for item in published if item.url not in retired]
     added = [urls.PublishedUrl(url, produced[url]) for url in missing]
     urls.write_manifest(project.manifest_file, [*kept, *added])
     print(
-        f"{urls.MANIFEST}: added {len(added)}, retired {len(forget)}, {len(kept) + len(added)} URLs recorded"
+        f"{urls.MANIFEST}: added {len(added)}, retired {len(retired)}, {len(kept) + len(added)} URLs recorded"
     )
     return EXIT_OK
+
+
+def _page_of(url: str) -> str:
+    """A page URL for an anchor URL ('/faq/x/#q' → '/faq/x/'): retiring a page retires its
+    anchors too, except those whose entry lives on elsewhere (they still redirect)."""
+    return url.partition("#")[0]
+
+
+def _lost(handbook: Handbook, item: urls.PublishedUrl) -> bool:
+    return item.source.startswith("page:") or handbook.resolve(item.source) is None
 
 
 def cmd_report_stale(project: Project, fmt: str, today: dt.date | None, fail: bool) -> int:

@@ -18,8 +18,39 @@ from .problems import Problem
 
 
 def suggest(word: str, choices: typing.Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    """' (did you mean X?)' for a genuinely close X (a typo or a near spelling), else ''.
+
+    difflib ranks the candidates; a hint is given only for a few typing slips (insertions,
+    deletions, substitutions or swapped letters) or a shared stem, so that two ids that merely
+    share words ('faq-partner-not-calling-back', 'ref-partnerships-and-alliances') are never
+    suggested for each other."""
+    candidates = difflib.get_close_matches(word, list(choices), n=5, cutoff=0.6)
+    close = [choice for choice in candidates if _near(word, choice)]
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def _near(word: str, choice: str) -> bool:
+    a, b = word.lower(), choice.lower()
+    if typing_slips(a, b) <= min(3, max(1, len(a) // 4)):
+        return True
+    stem = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
+    return stem >= 4 and stem >= 0.75 * min(len(a), len(b))
+
+
+def typing_slips(a: str, b: str) -> int:
+    """Edit distance counting a swap of two neighbouring letters as one slip (optimal string
+    alignment)."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[len(b)]
 
 
 def _model_at(cls: type[BaseModel], loc: Loc) -> type[BaseModel] | None:

@@ -2,12 +2,17 @@
 
 Registered as the `handbook` plugin, so `mkdocs build` and `mkdocs serve` (and therefore
 `handbook build` and `handbook serve`) regenerate the Markdown from the YAML every time.
-While serving, invalid content is reported and the last good pages stay up.
+While serving, invalid content is reported in the terminal and at the top of every page
+(`error_panel`), and the last good pages stay up until the next good build.
 """
 
 from __future__ import annotations
 
+import html
 import logging
+import os
+import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -29,6 +34,34 @@ from .safety import unsafe_html
 
 log = logging.getLogger("mkdocs.plugins.handbook")
 
+PANEL_LIMIT = 50  # problems listed on a page; the terminal has them all
+_ARTICLE = re.compile(r"<article\b[^>]*>", re.IGNORECASE)
+_BODY = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
+
+
+def error_panel(problems: Sequence[Problem | str]) -> str:
+    """The live preview's notice that the playbooks are invalid: one line per problem, as
+    `handbook check` prints it. Everything quoted from the YAML is escaped: it is text."""
+    items = "".join(f"<li><code>{html.escape(str(p))}</code></li>" for p in problems[:PANEL_LIMIT])
+    if len(problems) > PANEL_LIMIT:
+        items += f"<li>… and {len(problems) - PANEL_LIMIT} more: see the terminal.</li>"
+    return (
+        '<div class="handbook-errors" role="alert">'
+        f'<p class="handbook-errors__title">{len(problems)} problem(s) in the playbooks: '
+        "this preview shows the last good version</p>"
+        f'<ul class="handbook-errors__list">{items}</ul>'
+        '<p class="handbook-errors__hint">Fix them and save: this page reloads by itself.</p>'
+        "</div>"
+    )
+
+
+def with_error_panel(page_html: str, problems: Sequence[Problem | str]) -> str:
+    """The page with `error_panel` at the top of its content (else of its body)."""
+    match = _ARTICLE.search(page_html) or _BODY.search(page_html)
+    if match is None:
+        return error_panel(problems) + page_html
+    return page_html[: match.end()] + error_panel(problems) + page_html[match.end() :]
+
 
 class HandbookConfig(Config):  # type: ignore[no-untyped-call]
     """Options under `plugins: - handbook:` in mkdocs.yml; everything else comes from the folders."""
@@ -46,6 +79,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         self.command = "build"
         self.last_good: Generated | None = None
         self.problems: list[Problem] = []  # of the last failed generation, for `handbook build`
+        self.preview_errors: list[Problem | str] = []  # on every page of the live preview until fixed
+        self.pages_errors: list[Problem | str] = []  # in the error panel of the pages last written
         self.quiet_problems = False  # True when `handbook build` prints the problems itself
         self.search_mode: search.Mode = "lunr"
         self.dirty = False
@@ -67,8 +102,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         try:
             cache = self.load_cache if self.command == "serve" else None
             self.last_good = generate(project, cache=cache)
+            self.problems, self.preview_errors = [], []
         except ContentError as exc:
             self.problems = exc.problems
+            self.preview_errors = list(exc.problems)
             if self.command == "build" and self.quiet_problems:
                 raise PluginError(f"{len(exc.problems)} problem(s) in the playbooks") from None
             for problem in exc.problems:
@@ -81,6 +118,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         except TemplateFailure as exc:
             if self.command != "serve" or self.last_good is None:
                 raise PluginError(str(exc)) from None
+            self.preview_errors = [str(exc)]
             log.error(str(exc))
         config.nav = self.last_good.nav
         entries, option = self.last_good.entries, self.config.search
@@ -109,11 +147,25 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
                 continue
             # "Edit this page" opens the real source: the YAML of a generated page.
             file.edit_uri = edit_paths.get(file.src_uri)
+            if self.dirty_rebuild and self.panel_errors != self.pages_errors:
+                self._mark_stale(file)
         pages = {file.src_uri for file in files if file.is_documentation_page()}
         self.page_docs = {uri: docs for uri, docs in self.page_docs.items() if uri in pages}  # deleted pages
         if self.search_mode == "lunr":  # the lunr.js that MkDocs ships, for the search worker
             files.append(File.generated(config, search.LUNR_JS_URI, abs_src_path=str(search.LUNR_JS)))
         return files
+
+    @property
+    def panel_errors(self) -> list[Problem | str]:
+        """What the pages' error panel lists: only in the live preview, never in a built site."""
+        return self.preview_errors if self.command == "serve" else []
+
+    @staticmethod
+    def _mark_stale(file: File) -> None:
+        """Make a `serve --dirty` rebuild render this page again, though its Markdown is
+        unchanged: the error panel on every page came, went or changed."""
+        if os.path.isfile(file.abs_dest_path):
+            os.utime(file.abs_dest_path, (0, 0))
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Last line of defence: a page generated from YAML must not carry script or embeds.
@@ -124,6 +176,16 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         if source and not source.startswith("playbooks/"):  # a hand-written page: index its sections
             self.page_docs[page.file.src_uri] = search_docs.content_page_docs(page, html)
         return html
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        errors = self.panel_errors
+        return with_error_panel(output, errors) if errors else output
+
+    def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
+        """The 404 page too: a page renamed in the broken YAML is not there yet."""
+        if (errors := self.panel_errors) and template_name.endswith(".html"):
+            return with_error_panel(output_content, errors)
+        return output_content
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Write the search index of the engine chosen: from the playbooks' entry documents and
@@ -136,4 +198,5 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
                 search.write_lunr_index(Path(config.site_dir), docs, settings)
             else:  # a dirty rebuild keeps the first Pagefind index: rebuilding it takes seconds
                 search.build_pagefind_index(Path(config.site_dir), docs, settings)
+        self.pages_errors = self.panel_errors
         self.builds += 1

@@ -6,19 +6,21 @@ returns what MkDocs needs (navigation, edit paths) to build the site from the bu
 
 from __future__ import annotations
 
+import dataclasses
+import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
-from . import layout, owners, render, review, search_docs, urls
+from . import derived, layout, owners, page_links, render, review, rules, search_docs, urls
 from .load import LoadCache, find_playbooks, load_all
 from .model import KINDS
-from .problems import ContentError, Problem
+from .problems import ContentError, Problem, sorted_problems
 from .render import TEMPLATES_DIR, Page, render_pages
 from .search_docs import SearchDoc
 from .search_settings import SEARCH_FILE, SearchSettings, read_search_settings
-from .validate import Handbook, validate_handbook
+from .validate import Handbook, ids_in_unreadable_text, validate_handbook
 from .write import Output, content_outputs, content_sources, json_output, page_outputs, write_outputs
 
 LINKS_FILE = "links.json"
@@ -45,7 +47,29 @@ class Project:
         "owners.yaml",
         "published-urls.txt",
         "search.yaml",
+        ".github/CODEOWNERS",
     )
+
+    def copy_to(self, dest: Path, parts: tuple[str, ...] | None = None) -> Project:
+        """Copy the handbook's sources (those of `parts` that exist) into `dest`."""
+        for name in parts or self.SOURCES:
+            src, target = self.root / name, dest / name
+            if src.is_dir():
+                shutil.copytree(src, target)
+            elif src.is_file():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(src, target)
+        return Project(dest)
+
+    # Other files of the repository that name entry ids, which `handbook rename` updates too.
+    ID_FILES: ClassVar[tuple[str, ...]] = ("tests/coverage_map.py", "bench/search-queries*.yaml")
+
+    def id_files(self) -> list[Path]:
+        return sorted(path for pattern in self.ID_FILES for path in self.root.glob(pattern) if path.is_file())
+
+    def content_sources(self) -> dict[str, Path]:
+        """Hand-written files by docs-relative path (CONTRIBUTING.md is published too)."""
+        return content_sources(self.content_dir, {"contributing.md": self.contributing_file})
 
     @property
     def playbooks_dir(self) -> Path:
@@ -104,17 +128,53 @@ class Generated:
 
 
 def check_playbooks(project: Project, cache: LoadCache | None = None) -> tuple[Handbook, list[Problem]]:
-    """Load and validate every playbook; collect every problem rather than stopping."""
-    sources, problems = load_all(find_playbooks(project.playbooks_dir), project.root, cache)
-    handbook, found = validate_handbook(sources)
-    return handbook, sorted(problems + found)
+    """Load and validate every playbook; collect every problem rather than stopping.
+
+    A file that cannot be read (a YAML syntax error, say) is the root cause of any reference
+    to the ids it defines: those are not reported, and its own problems are listed first."""
+    paths = find_playbooks(project.playbooks_dir)
+    sources, problems = load_all(paths, project.root, cache)
+    unreadable = sorted(set(paths) - {source.path for source in sources})
+    unreadable_ids = frozenset(i for path in unreadable for i in ids_in_unreadable_text(_text_of(path)))
+    handbook, found = validate_handbook(sources, unreadable_ids)
+    if unreadable:
+        handbook.complete = False
+        problems = [dataclasses.replace(p, root_cause=True) for p in problems]
+    return handbook, sorted_problems(problems + found)
+
+
+def _text_of(path: Path) -> str:
+    try:
+        return path.read_bytes().decode("utf-8", errors="replace")
+    except OSError:
+        return ""
 
 
 def check(project: Project) -> tuple[Handbook, list[Problem]]:
-    """Check the playbooks, then their owners, the search settings and every published URL;
-    collect every problem."""
+    """Everything the project enforces, for `handbook check`: what a build needs (the
+    playbooks, their owners, the search settings, every published URL), the handbook-wide
+    rules, and whether the derived files (URL manifest, CODEOWNERS, schemas) are current.
+    Collects every problem. A build checks only the first part, so a preview still works
+    while, say, a new playbook's URLs are not recorded yet."""
+    handbook, problems = check_sources(project)
+    problems += rules.check_rules(handbook)
+    if handbook.complete:  # with a file unread, these would blame healthy files
+        problems += derived.stale(derived_files(project, handbook), handbook)
+    return handbook, sorted_problems(problems)
+
+
+def check_sources(project: Project) -> tuple[Handbook, list[Problem]]:
+    """What a build needs to be valid: the playbooks, their owners, the search settings and
+    every published URL."""
     handbook, _, _, problems = _check_all(project)
     return handbook, problems
+
+
+def derived_files(project: Project, handbook: Handbook) -> derived.DerivedFiles:
+    produced = urls.produced_urls(handbook, page_paths(project, handbook))
+    return derived.DerivedFiles(
+        project.root, project.manifest_file, project.owners_file, project.schemas_dir, produced
+    )
 
 
 def _check_all(
@@ -123,12 +183,24 @@ def _check_all(
     handbook, problems = check_playbooks(project, cache)
     settings, search_problems = read_search_settings(project.search_file)
     plan = urls.RedirectPlan()
-    if not problems:
+    if handbook.complete:  # broken references do not hide lost URLs or unknown owners
         team_map, owner_problems = owners.read_owners(project.owners_file)
         problems += owner_problems + owners.check_owners(handbook, team_map)
         plan, url_problems = plan_links(project, handbook)
-        problems += url_problems
-    return handbook, plan, settings, sorted(problems + search_problems)
+        problems += url_problems + content_link_problems(project, handbook)
+    return handbook, plan, settings, sorted_problems(problems + search_problems)
+
+
+def content_link_problems(project: Project, handbook: Handbook) -> list[Problem]:
+    """Links in hand-written pages: by id to an entry, or by path to a page the site has."""
+    pages = set(page_paths(project, handbook))
+    problems = []
+    for page, src in _content_sources(project).items():
+        if page.endswith(".md"):
+            display = src.relative_to(project.root).as_posix()
+            text = src.read_text(encoding="utf-8", errors="replace")
+            problems += page_links.check_page(display, page, text, handbook, pages)
+    return problems
 
 
 def page_paths(project: Project, handbook: Handbook) -> list[str]:
@@ -163,11 +235,18 @@ def links_map(handbook: Handbook, plan: urls.RedirectPlan) -> dict[str, str]:
 
 
 def _content_sources(project: Project) -> dict[str, Path]:
-    return content_sources(project.content_dir, {"contributing.md": project.contributing_file})
+    return project.content_sources()
 
 
 def _content(project: Project) -> list[tuple[Output, str]]:
     return content_outputs(_content_sources(project), project.root)
+
+
+def _with_id_links(out: Output, handbook: Handbook) -> Output:
+    if not out.path.endswith(".md"):
+        return out
+    text = out.data.decode("utf-8", errors="replace")
+    return Output(out.path, page_links.with_definitions(out.path, text, handbook).encode("utf-8"))
 
 
 def build_nav(pages: list[Page], content_pages: list[str]) -> list[NavItem]:
@@ -199,7 +278,7 @@ def generate(
         raise ContentError(problems)
     pages = render_pages(handbook, review.today(), templates_dir)
     clock.lap("render")
-    content = _content(project)
+    content = [(_with_id_links(out, handbook), src) for out, src in _content(project)]
     generated_paths = {p.path for p in pages} | {LINKS_FILE, ANCHORS_FILE}
     clashes = [
         Problem(src, 1, 1, f"'{out.path}' clashes with a page the generator writes; rename it")

@@ -4,9 +4,29 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass
+import re
+from dataclasses import asdict, dataclass, field
 
 FORMATS = ("text", "github", "json", "codeclimate")
+
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+# Control and format characters (newlines, terminal escape sequences, bidi overrides) and
+# line or paragraph separators: anything that could split a problem over lines or restyle
+# a terminal or CI log.
+_UNSAFE_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def shown(text: str) -> str:
+    """User text made safe to print on one line: unsafe characters shown as escapes."""
+
+    def escape(match: re.Match[str]) -> str:
+        char = match.group()
+        if char in _ESCAPES:
+            return _ESCAPES[char]
+        code = ord(char)
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    return _UNSAFE_CHARS.sub(escape, text)
 
 
 @dataclass(frozen=True, order=True)
@@ -15,6 +35,14 @@ class Problem:
     line: int
     col: int
     message: str
+    # The file could not be read at all: listed first, since other problems may follow from it.
+    root_cause: bool = field(default=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Messages quote YAML keys and values: one problem is always one line, and nothing
+        # from a file can send control sequences to a terminal or a CI log.
+        object.__setattr__(self, "path", shown(self.path))
+        object.__setattr__(self, "message", shown(self.message))
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.col}: error: {self.message}"
@@ -25,7 +53,12 @@ class ContentError(Exception):
 
     def __init__(self, problems: list[Problem]):
         super().__init__(f"{len(problems)} problem(s) in the handbook's sources")
-        self.problems = sorted(problems)
+        self.problems = sorted_problems(problems)
+
+
+def sorted_problems(problems: list[Problem]) -> list[Problem]:
+    """Files that could not be read first, then by file, line and column."""
+    return sorted(problems, key=lambda p: (not p.root_cause, p))
 
 
 def _github_escape(value: str, *, prop: bool) -> str:
@@ -45,12 +78,18 @@ def _codeclimate(problem: Problem) -> dict[str, object]:
     }
 
 
+def _fields(problem: Problem) -> dict[str, object]:
+    fields = asdict(problem)
+    del fields["root_cause"]
+    return fields
+
+
 def format_problems(problems: list[Problem], fmt: str) -> str:
     """Render problems for people (`text`), GitHub Actions (`github`), GitLab (`codeclimate`)
     or other tools (`json`)."""
-    ordered = sorted(problems)
+    ordered = sorted_problems(problems)
     if fmt == "json":
-        return json.dumps([asdict(p) for p in ordered], indent=2)
+        return json.dumps([_fields(p) for p in ordered], indent=2)
     if fmt == "codeclimate":  # GitLab's code quality report, shown on merge requests
         return json.dumps([_codeclimate(p) for p in ordered], indent=2)
     if fmt == "github":

@@ -110,31 +110,18 @@ def plan_redirects(
 ) -> tuple[RedirectPlan, list[Problem]]:
     md_by_url = {url_of_page(path): path for path in page_paths}
     produced = produced_urls(handbook, md_by_url.values())
-    plan, problems = RedirectPlan(), []
+    plan = RedirectPlan()
     moved: dict[str, str] = {}  # old URL → current URL of the entry that served it
+    lost: list[PublishedUrl] = []
     for item in published:
         if item.url in produced:
             continue
         target = None if item.source.startswith("page:") else handbook.resolve(item.source)
         if target is not None:
             moved[item.url] = entry_url(target)
-            continue
-        if item.source.startswith("page:"):
-            why = f"the page {item.source.removeprefix('page:')} no longer exists; restore it"
         else:
-            why = (
-                f"entry '{item.source}' was removed or renamed; keep it, or list '{item.source}' "
-                "under `aliases:` of the entry that replaces it"
-            )
-        problems.append(
-            Problem(
-                MANIFEST,
-                item.line,
-                1,
-                f"'{item.url}' is published but no page or redirect serves it any more: {why}, "
-                f"or retire it with `handbook urls --forget {item.url}`",
-            )
-        )
+            lost.append(item)
+    problems = _lost_url_problems(lost)
     for alias, entry_id in handbook.aliases.items():
         entry = handbook.entries[entry_id]
         current = entry_url(entry)
@@ -155,6 +142,42 @@ def plan_redirects(
             if link != f"#{old_anchor}":  # the redirect page already lands on it
                 plan.anchors.setdefault(landing.lstrip("/"), {})[old_anchor] = link
     return plan, problems
+
+
+def _lost_url_problems(lost: list[PublishedUrl]) -> list[Problem]:
+    """One problem per lost URL; the anchors of a lost page are counted in the page's problem,
+    since they have the one cause."""
+    lost_pages = {item.url for item in lost if "#" not in item.url}
+    anchors: dict[str, list[PublishedUrl]] = {}
+    for item in lost:
+        page = item.url.partition("#")[0]
+        if "#" in item.url and page in lost_pages:
+            anchors.setdefault(page, []).append(item)
+    problems = []
+    for item in lost:
+        if "#" in item.url and item.url.partition("#")[0] in lost_pages:
+            continue
+        if item.source.startswith("page:"):
+            why = f"the page {item.source.removeprefix('page:')} no longer exists; restore it"
+        else:
+            why = (
+                f"entry '{item.source}' was removed or renamed; keep it, or list '{item.source}' "
+                "under `aliases:` of the entry that replaces it"
+            )
+        also = ""
+        if on_page := anchors.get(item.url):
+            lines = sorted(a.line for a in on_page)
+            also = f" (and {len(on_page)} anchor(s) on it, lines {lines[0]}-{lines[-1]})"
+        problems.append(
+            Problem(
+                MANIFEST,
+                item.line,
+                1,
+                f"'{item.url}'{also} is published but no page or redirect serves it any more: {why}, "
+                f"or retire it with `handbook urls --forget {item.url}`",
+            )
+        )
+    return problems
 
 
 def _old_md(page_url: str) -> str:

@@ -57,6 +57,9 @@ class Handbook:
     entries: dict[str, EntryInfo]
     backlinks: dict[str, list[str]] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)  # former id → current id
+    # Every playbook file was read and validated, and no id is defined twice: what the site
+    # would publish is known, so published URLs can be checked even while references are broken.
+    complete: bool = True
 
     def resolve(self, entry_id: str) -> EntryInfo | None:
         """The entry an id or a former id (alias) names today."""
@@ -106,7 +109,7 @@ def validate_file(source: SourceFile) -> tuple[Playbook | None, list[Problem]]:
 Linkable = Entry | ChecklistItem
 
 
-def _walk(model: BaseModel, loc: Loc, owner: str) -> Iterator[tuple[Linkable, Loc] | Reference]:
+def walk(model: BaseModel, loc: Loc, owner: str) -> Iterator[tuple[Linkable, Loc] | Reference]:
     if isinstance(model, Linkable) and model.id:
         yield model, loc
         owner = model.id
@@ -117,11 +120,25 @@ def _walk(model: BaseModel, loc: Loc, owner: str) -> Iterator[tuple[Linkable, Lo
             for i, target in enumerate(value):
                 yield Reference(owner, name, target, (*loc, name, i), marker)
         elif isinstance(value, BaseModel):
-            yield from _walk(value, (*loc, name), owner)
+            yield from walk(value, (*loc, name), owner)
         elif isinstance(value, list):
             for i, item in enumerate(value):
                 if isinstance(item, BaseModel):
-                    yield from _walk(item, (*loc, name, i), owner)
+                    yield from walk(item, (*loc, name, i), owner)
+
+
+_ID_LINE = re.compile(r"""^[ \t-]*["']?id["']?[ \t]*:[ \t]*["']?([a-z0-9][a-z0-9-]*)""", re.MULTILINE)
+_ALIASES = re.compile(r"""^[ \t-]*["']?aliases["']?[ \t]*:(.*(?:\n[ \t]*-[ \t]*[^\n:]*$)*)""", re.MULTILINE)
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
+
+
+def ids_in_unreadable_text(text: str) -> set[str]:
+    """The ids (and former ids) a file that could not be parsed appears to define, read from
+    its lines: its `id:` values and the items under `aliases:`."""
+    ids = set(_ID_LINE.findall(text))
+    for block in _ALIASES.findall(text):
+        ids.update(_SLUG.findall(block))
+    return ids
 
 
 def _ids_in_raw_data(data: Any) -> Iterator[str]:
@@ -191,10 +208,15 @@ def _entry_noun(entry: Entry | ChecklistItem) -> str:
     return f"{'an' if words[0] in 'aeiou' else 'a'} {words}"
 
 
-def validate_handbook(sources: list[SourceFile]) -> tuple[Handbook, list[Problem]]:
+def validate_handbook(
+    sources: list[SourceFile], unreadable_ids: frozenset[str] = frozenset()
+) -> tuple[Handbook, list[Problem]]:
+    """Validate every file, then the links between them. `unreadable_ids` are ids that files
+    which could not be read probably define: references to them are not reported, since the
+    unreadable file is the one root cause."""
     problems: list[Problem] = []
     valid: list[ValidPlaybook] = []
-    known_elsewhere: set[str] = set()
+    known_elsewhere: set[str] = set(unreadable_ids)
     for source in sources:
         model, found = validate_file(source)
         problems.extend(found)
@@ -205,8 +227,9 @@ def validate_handbook(sources: list[SourceFile]) -> tuple[Handbook, list[Problem
 
     entries: dict[str, EntryInfo] = {}
     references: list[tuple[SourceFile, Reference]] = []
+    complete = len(valid) == len(sources)
     for pb in valid:
-        for item in _walk(pb.model, (), pb.model.id):
+        for item in walk(pb.model, (), pb.model.id):
             if isinstance(item, Reference):
                 references.append((pb.source, item))
                 continue
@@ -218,6 +241,7 @@ def validate_handbook(sources: list[SourceFile]) -> tuple[Handbook, list[Problem
                     pb.source.problem((*loc, "id"), f"id '{entry.id}' is reserved; choose another")
                 )
             elif entry.id in entries:
+                complete = False
                 first = entries[entry.id]
                 there = first.source.problem((*first.loc, "id"), "")
                 problems.append(
@@ -251,4 +275,4 @@ def validate_handbook(sources: list[SourceFile]) -> tuple[Handbook, list[Problem
         elif ref.target not in known_elsewhere:
             hint = suggest(ref.target, entries)
             problems.append(source.problem(ref.loc, f"unknown id '{ref.target}' in '{ref.field}'{hint}"))
-    return Handbook(valid, entries, backlinks, aliases), problems
+    return Handbook(valid, entries, backlinks, aliases, complete), problems

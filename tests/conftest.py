@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -22,13 +21,7 @@ HANDBOOK = [sys.executable, "-m", "generator.cli"]
 def copy_project(dest: Path, parts: tuple[str, ...] = PROJECT_PARTS) -> Path:
     """A copy of the shipped handbook's sources, so tests never touch the repository."""
     dest.mkdir(parents=True, exist_ok=True)
-    for name in parts:
-        src = REPO / name
-        if src.is_dir():
-            shutil.copytree(src, dest / name)
-        else:
-            shutil.copy2(src, dest / name)
-    return dest
+    return Project(REPO).copy_to(dest, parts).root
 
 
 def run_handbook(
@@ -39,6 +32,28 @@ def run_handbook(
     return subprocess.run(
         [*HANDBOOK, *args], cwd=cwd, capture_output=True, text=True, check=check, timeout=300, env=env
     )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that uses Chromium is marked `browser`, so `pytest -m "not browser"` runs the
+    fast part of the suite (as the pull-request workflow does)."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Without Chromium, stop before the first test with one line, instead of an error per
+    browser test at the end of a long run."""
+    from browser import CHROMIUM
+
+    needs_browser = any(item.get_closest_marker("browser") for item in session.items)
+    if needs_browser and not os.access(CHROMIUM, os.X_OK):
+        pytest.exit(
+            f"the browser tests need Debian's chromium at {CHROMIUM}: run `make test` (it installs "
+            'it when it can) or `sudo apt-get install chromium`; `pytest -m "not browser"` runs the rest',
+            returncode=1,
+        )
 
 
 @pytest.fixture

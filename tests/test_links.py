@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -31,29 +32,23 @@ def _cut_question(faq: Path, question_id: str) -> str:
 
 
 def _rename_and_move(root: Path) -> None:
-    """What a real pull request does: rename an entry and a playbook, move a question, retitle."""
+    """What a real pull request does: rename an entry and a playbook (with `handbook rename`,
+    as CONTRIBUTING says), move a question to a new playbook, retitle a stage."""
     playbooks = root / "playbooks"
     faq = playbooks / "partner-faq.yaml"
-    _edit(
-        faq,
-        "      - id: faq-run-a-pilot\n",
-        "      - id: faq-how-to-run-a-pilot\n        aliases: [faq-run-a-pilot]\n",
-    )
-    _edit(
-        playbooks / "pilot-plan-checklist.yaml",
-        "id: pilot-plan-checklist\n",
-        "id: pilot-checklist\naliases: [pilot-plan-checklist]\n",
-    )
-    for path in playbooks.glob("*.yaml"):
-        text = path.read_text(encoding="utf-8")
-        path.write_text(text.replace("- pilot-plan-checklist\n", "- pilot-checklist\n"), encoding="utf-8")
-    _edit(
-        root / "content" / "index.md", "checklists/pilot-plan-checklist.md", "checklists/pilot-checklist.md"
-    )
+    for old, new in (
+        ("faq-run-a-pilot", "faq-how-to-run-a-pilot"),
+        ("pilot-plan-checklist", "pilot-checklist"),
+    ):
+        renamed = run_handbook("rename", old, new, cwd=root)
+        assert renamed.returncode == 0, renamed.stdout + renamed.stderr
+    assert not (playbooks / "pilot-plan-checklist.yaml").exists()
+    assert "[Pilot plan checklist][pilot-checklist]" in (root / "content" / "index.md").read_text()
     moved = _cut_question(faq, "faq-how-often-visit")
     (playbooks / "partner-faq-visits.yaml").write_text(
         "id: partner-faq-visits\ntitle: Visiting partners\nkind: faq\nsummary: Meeting partners in person.\n"
         "owner: Partner Management Office\nlast_reviewed: 2026-11-22\ntags: [visits]\n"
+        "references: [ref-long-term-partner-considerations]\n"
         "groups:\n  - id: faq-group-visits\n    title: Visits\n    questions:\n" + moved,
         encoding="utf-8",
     )
@@ -68,6 +63,10 @@ def test_committed_manifest_lists_every_published_url() -> None:
 def test_rename_move_and_retitle_keep_every_published_url(project: Path) -> None:
     before = links_map(*_plan(project))
     _rename_and_move(project)
+    result = run_handbook("check", cwd=project)  # the new page's URLs and owner: derived files
+    assert result.returncode == 1
+    assert all(line.endswith("run `handbook fix`") for line in result.stdout.splitlines()), result.stdout
+    assert run_handbook("fix", cwd=project).returncode == 0
     result = run_handbook("check", cwd=project)
     assert result.returncode == 0, result.stdout + result.stderr
     after = links_map(*_plan(project))
@@ -131,12 +130,16 @@ def test_new_urls_are_flagged_until_recorded(project: Path) -> None:
         in unrecorded.stdout
     )
     checked = run_handbook("check", cwd=project)
-    assert (
-        checked.returncode == 0 and "1 published URL(s) are not in published-urls.txt yet" in checked.stderr
+    assert checked.returncode == 1
+    assert checked.stdout.startswith(
+        f"{MANIFEST}:{len((project / MANIFEST).read_text().splitlines()) + 1}:1: error: "
+        "'/faq/partner-faq/#faq-pilot-length' published but not recorded here"
     )
-    added = run_handbook("urls", cwd=project)
-    assert added.returncode == 0 and "added 1" in added.stdout
+    assert checked.stdout.rstrip().endswith("run `handbook fix`")
+    fixed = run_handbook("fix", cwd=project)
+    assert fixed.returncode == 0 and "recorded 1 new published URL(s)" in fixed.stdout
     assert run_handbook("urls", "--check", cwd=project).returncode == 0
+    assert run_handbook("check", cwd=project).returncode == 0
 
 
 @pytest.fixture(scope="module")
@@ -146,6 +149,17 @@ def renamed_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run_handbook("build", cwd=root)
     assert result.returncode == 0, result.stdout + result.stderr
     return root / "site"
+
+
+def test_home_page_id_links_follow_the_rename(renamed_site: Path) -> None:
+    """content/index.md links the checklist by id; after the rename the link goes straight to
+    the new page (no redirect hop), and MkDocs resolved it (a relative href, no .md left)."""
+    home = (renamed_site / "index.html").read_text(encoding="utf-8")
+    assert 'href="checklists/pilot-checklist/"' in home
+    assert "pilot-plan-checklist" not in home
+    assert [
+        h for h in re.findall(r'href="([^"]*)"', home) if re.search(r"\.md(#|$)", h) and "://" not in h
+    ] == []
 
 
 def test_links_json_maps_former_ids(renamed_site: Path) -> None:

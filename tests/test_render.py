@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.pipeline import Project, check
+from generator.pipeline import Project, check_sources
 from generator.render import TEMPLATES_DIR, TemplateFailure, escape_heading, escape_label, render_pages
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -19,7 +19,7 @@ def test_a_template_asking_for_a_missing_field_fails_loudly(tmp_path: Path) -> N
     shutil.copytree(TEMPLATES_DIR, templates)
     faq = templates / "faq.md.j2"
     faq.write_text(faq.read_text().replace("{{ q.answer }}", "{{ q.answer }}\n{{ q.no_such_field }}"))
-    handbook, problems = check(Project(GOLDEN))
+    handbook, problems = check_sources(Project(GOLDEN))
     assert not problems
     with pytest.raises(TemplateFailure) as failure:
         render_pages(handbook, dt.date(2026, 1, 1), templates)

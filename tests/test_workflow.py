@@ -45,7 +45,7 @@ def test_committed_codeowners_is_current() -> None:
 
 
 def test_codeowners_follows_owner_changes(project: Path) -> None:
-    shutil.copytree(REPO / ".github", project / ".github")
+    shutil.copytree(REPO / ".github", project / ".github", dirs_exist_ok=True)
     faq = project / "playbooks" / "partner-faq.yaml"
     faq.write_text(faq.read_text().replace(PMO, ENABLEMENT))
     stale = run_handbook("codeowners", "--check", cwd=project)
@@ -93,7 +93,7 @@ def _hook_repo(tmp_path: Path) -> tuple[Path, str]:
 def test_pre_commit_hook_blocks_a_broken_playbook(tmp_path: Path) -> None:
     hooks, rev = _hook_repo(tmp_path)
     repo = copy_project(tmp_path / "handbook")
-    shutil.copytree(REPO / ".github", repo / ".github")
+    shutil.copytree(REPO / ".github", repo / ".github", dirs_exist_ok=True)
     (repo / ".pre-commit-config.yaml").write_text(
         f"repos:\n  - repo: {hooks}\n    rev: {rev}\n    hooks:\n      - id: handbook-check\n"
         "      - id: handbook-codeowners\n"
@@ -166,7 +166,7 @@ def test_pull_request_workflow_checks_builds_and_uploads_a_preview() -> None:
     pr = (REPO / ".github" / "workflows" / "pull-request.yml").read_text()
     steps = [
         "handbook check --format github",
-        "handbook codeowners --check",
+        'pytest -m "not browser"',
         "handbook build",
         "actions/upload-artifact",
     ]

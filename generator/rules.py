@@ -1,0 +1,112 @@
+"""Rules across the handbook beyond each kind's schema: what makes it complete and usable.
+
+Each rule is a function from the validated handbook to its problems, run by `handbook check`.
+A rule about one file at a time always runs; a rule across playbooks runs once every playbook
+is valid (over a partly read handbook it would blame healthy files).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from .model import AntiPatterns, Checklist, Faq, OperatingModel, References
+from .problems import Problem
+from .validate import Handbook
+
+# The text `handbook new` writes into every field for the author to replace.
+PLACEHOLDER = re.compile(r"^Write the .+ here\.$")
+
+
+def placeholder_text(handbook: Handbook) -> Iterator[Problem]:
+    """Text that `handbook new` wrote and nobody replaced."""
+    for pb in handbook.playbooks:
+        for loc, value in _strings(pb.source.data, ()):
+            if PLACEHOLDER.match(value.strip()):
+                yield pb.source.problem(
+                    loc, f"'{value.strip()}' is the skeleton's placeholder: write the real text"
+                )
+
+
+def _strings(data: Any, loc: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _strings(value, (*loc, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _strings(value, (*loc, i))
+    elif isinstance(data, str):
+        yield loc, data
+
+
+def used_by_a_stage(handbook: Handbook) -> Iterator[Problem]:
+    """With an operating model, every checklist and every anti-pattern belongs to some stage:
+    otherwise a reader following the lifecycle never meets it."""
+    stages = [s for pb in handbook.playbooks if isinstance(pb.model, OperatingModel) for s in pb.model.stages]
+    if not stages:
+        return
+    used = {i for stage in stages for i in [*stage.checklists, *stage.anti_patterns]}
+    for pb in handbook.playbooks:
+        if isinstance(pb.model, Checklist) and pb.model.id not in used:
+            yield pb.source.problem(
+                ("id",),
+                f"checklist '{pb.model.id}' is not in any stage's `checklists:`: "
+                "add it to the stage of the operating model where it is used",
+            )
+        if isinstance(pb.model, AntiPatterns):
+            for i, pattern in enumerate(pb.model.anti_patterns):
+                if pattern.id not in used:
+                    yield pb.source.problem(
+                        ("anti_patterns", i, "id"),
+                        f"anti-pattern '{pattern.id}' is not in any stage's `anti_patterns:`: "
+                        "add it to the stage of the operating model where it shows",
+                    )
+
+
+def names_its_sources(handbook: Handbook) -> Iterator[Problem]:
+    """With a references page, every other playbook lists the works it draws on."""
+    works = [pb for pb in handbook.playbooks if isinstance(pb.model, References)]
+    if not works:
+        return
+    page = works[0].source.display
+    for pb in handbook.playbooks:
+        if not isinstance(pb.model, References) and not pb.model.references:
+            yield pb.source.problem(
+                ("id",),
+                f"playbook '{pb.model.id}' names no `references:`: "
+                f"list the works it draws on (ids from {page})",
+            )
+
+
+def answers_link_their_sources(handbook: Handbook) -> Iterator[Problem]:
+    """A FAQ answer and an anti-pattern's remedy each link the entries they draw on (`see:`),
+    so a short answer always leads to the full practice."""
+    for pb in handbook.playbooks:
+        if isinstance(pb.model, Faq):
+            for g, group in enumerate(pb.model.groups):
+                for q, question in enumerate(group.questions):
+                    if not question.see:
+                        yield pb.source.problem(
+                            ("groups", g, "questions", q, "id"),
+                            f"question '{question.id}' links nothing: add `see:` with its sources",
+                        )
+        if isinstance(pb.model, AntiPatterns):
+            for p, pattern in enumerate(pb.model.anti_patterns):
+                for i, remedy in enumerate(pattern.remedies):
+                    if not remedy.see:
+                        yield pb.source.problem(
+                            ("anti_patterns", p, "remedies", i),
+                            f"a remedy of '{pattern.id}' links nothing: "
+                            "add `see:` with the practice or checklist it applies",
+                        )
+
+
+Rule = Callable[[Handbook], Iterator[Problem]]
+FILE_RULES: tuple[Rule, ...] = (placeholder_text, answers_link_their_sources)
+HANDBOOK_RULES: tuple[Rule, ...] = (used_by_a_stage, names_its_sources)
+
+
+def check_rules(handbook: Handbook) -> list[Problem]:
+    rules = FILE_RULES + HANDBOOK_RULES if handbook.complete else FILE_RULES
+    return [problem for rule in rules for problem in rule(handbook)]
