@@ -18,6 +18,7 @@ from .load import LoadCache, find_playbooks, load_all
 from .model import KINDS
 from .problems import ContentError, Problem, sorted_problems
 from .render import TEMPLATES_DIR, Page, render_pages
+from .schema_comments import schema_comment_problems
 from .search_docs import SearchDoc
 from .search_settings import SEARCH_FILE, SearchSettings, read_search_settings
 from .validate import Handbook, ids_in_unreadable_text, validate_handbook
@@ -158,6 +159,8 @@ def check(project: Project) -> tuple[Handbook, list[Problem]]:
     while, say, a new playbook's URLs are not recorded yet."""
     handbook, problems = check_sources(project)
     problems += rules.check_rules(handbook)
+    kinds = ((pb.source.display, pb.model.kind) for pb in handbook.playbooks)
+    problems += schema_comment_problems(project.root, project.schemas_dir, kinds)
     if handbook.complete:  # with a file unread, these would blame healthy files
         problems += derived.stale(derived_files(project, handbook), handbook)
     return handbook, sorted_problems(problems)

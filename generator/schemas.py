@@ -11,14 +11,33 @@ from .owners import OwnersFile
 from .search_settings import SearchFile
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+# An editor's YAML extension keeps an unquoted date's source text, so `summary: 2026-03-01`
+# looks like text to it; the loader reads a date. Free text that is only a date is flagged.
+ONLY_A_DATE = {
+    "pattern": r"^\s*\d{4}-\d{1,2}-\d{1,2}(?:[Tt ][0-9:.]+)?\s*$",
+    "description": "Only a date: YAML reads it as a date, not text. Write a sentence.",
+}
 
 
 def schema_for(kind: str, teams: list[str] | None = None) -> dict[str, Any]:
     """The schema of one kind; with `teams` (from owners.yaml), `owner` completes from them."""
     schema = KINDS[kind].model_json_schema()
+    _flag_dates_in_text(schema)
     if teams:
         schema["properties"]["owner"]["enum"] = sorted(teams)
     return {"$schema": SCHEMA_DIALECT, "$id": f"{kind}.schema.json", **schema}
+
+
+def _flag_dates_in_text(node: Any) -> None:
+    """Every free-text string (no pattern, format or enum of its own) refuses a bare date."""
+    if isinstance(node, dict):
+        if node.get("type") == "string" and not {"pattern", "format", "enum", "const"} & node.keys():
+            node["not"] = ONLY_A_DATE
+        for value in node.values():
+            _flag_dates_in_text(value)
+    elif isinstance(node, list):
+        for value in node:
+            _flag_dates_in_text(value)
 
 
 def schema_filename(kind: str) -> str:
