@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -22,6 +23,13 @@ def copy_project(dest: Path, parts: tuple[str, ...] = PROJECT_PARTS) -> Path:
     """A copy of the shipped handbook's sources, so tests never touch the repository."""
     dest.mkdir(parents=True, exist_ok=True)
     return Project(REPO).copy_to(dest, parts).root
+
+
+def ctrl_c_works() -> None:
+    """A child's Ctrl-C as a terminal gives it, even when this run was started in the background
+    (where a shell ignores SIGINT, and Python children then ignore it too): for
+    `subprocess.Popen(..., preexec_fn=ctrl_c_works)` in tests that send SIGINT."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def run_handbook(

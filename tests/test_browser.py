@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from browser import free_port, static_server
-from conftest import HANDBOOK
+from conftest import HANDBOOK, ctrl_c_works
 
 pytestmark = pytest.mark.browser
 
@@ -50,6 +50,7 @@ def test_serve_reloads_the_browser_when_a_playbook_changes(project: Path, browse
         stdout=log,
         stderr=subprocess.STDOUT,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        preexec_fn=ctrl_c_works,
     )
     try:
         url = f"http://127.0.0.1:{port}/faq/partner-faq/"
@@ -93,6 +94,7 @@ def test_serve_dirty_rebuilds_the_edited_page(project: Path) -> None:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=ctrl_c_works,
     )
     url = f"http://127.0.0.1:{port}/faq/partner-faq/"
 

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import HANDBOOK, copy_project, run_handbook
+from conftest import HANDBOOK, copy_project, ctrl_c_works, run_handbook
 
 from generator import safety, validate
 from generator.pipeline import Project
@@ -175,7 +175,12 @@ def test_an_interrupted_build_keeps_the_previous_site(project: Path, sig: int, c
     faq = project / "playbooks" / "partner-faq.yaml"
     faq.write_text(faq.read_text().replace("title: Frequently asked questions", "title: Changed FAQ", 1))
     build = subprocess.Popen(
-        [*HANDBOOK, "build"], cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [*HANDBOOK, "build"],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=ctrl_c_works,
     )
     deadline = time.monotonic() + 30
     while not list((project / "build").glob("site-*")):  # the staging folder: MkDocs is building
