@@ -69,14 +69,6 @@ def file_links(text: str) -> Iterator[tuple[str, int, int]]:
             yield (target, *_position(text, match.start(1)))
 
 
-def _target_md(handbook: Handbook, entry_id: str) -> str | None:
-    entry = handbook.entries.get(entry_id)
-    if entry is None:
-        return None
-    path = layout.page_path(entry.playbook)
-    return path if entry.entry is entry.playbook else f"{path}#{entry_id}"
-
-
 def check_page(display: str, page: str, text: str, handbook: Handbook, pages: set[str]) -> list[Problem]:
     """Every link by id names an entry; every relative link lands on a page the site has."""
     problems = []
@@ -110,13 +102,16 @@ def check_page(display: str, page: str, text: str, handbook: Handbook, pages: se
 
 
 def with_definitions(page: str, text: str, handbook: Handbook) -> str:
-    """The page with a definition appended for each link by id, relative to the page."""
-    folder = posixpath.dirname(page) or "."
+    """The page with a definition appended for each link by id, relative to the page (the
+    same links the generated pages use for `see:`)."""
     lines = []
     for label in sorted({link.label for link in id_links(text)}):
-        target = _target_md(handbook, handbook.aliases.get(label, label))
-        if target is not None:
-            lines.append(f"[{label}]: {posixpath.relpath(target.split('#')[0], folder)}{_anchor(target)}")
+        entry = handbook.resolve(label)
+        if entry is not None:
+            href = layout.relative_link(page, layout.page_path(entry.playbook))
+            if entry.id != entry.playbook.id:
+                href += f"#{entry.id}"
+            lines.append(f"[{label}]: {href}")
     if not lines:
         return text
     return (
@@ -125,8 +120,3 @@ def with_definitions(page: str, text: str, handbook: Handbook) -> str:
         + "\n".join(lines)
         + "\n"
     )
-
-
-def _anchor(target: str) -> str:
-    _, sep, anchor = target.partition("#")
-    return f"{sep}{anchor}"

@@ -174,9 +174,10 @@ def check_sources(project: Project) -> tuple[Handbook, list[Problem]]:
 
 
 def derived_files(project: Project, handbook: Handbook) -> derived.DerivedFiles:
-    produced = urls.produced_urls(handbook, page_paths(project, handbook))
+    published, produced, missing, _ = unrecorded_urls(project, handbook)
+    team_map, _ = owners.read_owners(project.owners_file)  # its problems are check_sources'
     return derived.DerivedFiles(
-        project.root, project.manifest_file, project.owners_file, project.schemas_dir, produced
+        project.root, project.manifest_file, project.schemas_dir, published, produced, missing, team_map
     )
 
 
@@ -189,16 +190,16 @@ def _check_all(
     if handbook.complete:  # broken references do not hide lost URLs or unknown owners
         team_map, owner_problems = owners.read_owners(project.owners_file)
         problems += owner_problems + owners.check_owners(handbook, team_map)
-        plan, url_problems = plan_links(project, handbook)
-        problems += url_problems + content_link_problems(project, handbook)
+        pages = page_paths(project, handbook)
+        plan, url_problems = plan_links(project, handbook, pages)
+        problems += url_problems + content_link_problems(project, handbook, set(pages))
     return handbook, plan, settings, sorted_problems(problems + search_problems)
 
 
-def content_link_problems(project: Project, handbook: Handbook) -> list[Problem]:
-    """Links in hand-written pages: by id to an entry, or by path to a page the site has."""
-    pages = set(page_paths(project, handbook))
+def content_link_problems(project: Project, handbook: Handbook, pages: set[str]) -> list[Problem]:
+    """Links in hand-written pages: by id to an entry, or by path to one of the site's `pages`."""
     problems = []
-    for page, src in _content_sources(project).items():
+    for page, src in project.content_sources().items():
         if page.endswith(".md"):
             display = src.relative_to(project.root).as_posix()
             text = src.read_text(encoding="utf-8", errors="replace")
@@ -212,13 +213,16 @@ def page_paths(project: Project, handbook: Handbook) -> list[str]:
     paths = [layout.page_path(pb.model) for pb in handbook.playbooks]
     paths += [layout.kind_index_path(kind) for kind in KINDS if kind in kinds]
     paths.append(REVIEW_STATUS_PAGE)
-    paths += [path for path in _content_sources(project) if path.endswith(".md")]
+    paths += [path for path in project.content_sources() if path.endswith(".md")]
     return paths
 
 
-def plan_links(project: Project, handbook: Handbook) -> tuple[urls.RedirectPlan, list[Problem]]:
+def plan_links(
+    project: Project, handbook: Handbook, pages: list[str]
+) -> tuple[urls.RedirectPlan, list[Problem]]:
+    """Redirects for every published URL the site's `pages` no longer serve directly."""
     published, problems = urls.read_manifest(project.manifest_file)
-    plan, found = urls.plan_redirects(handbook, published, page_paths(project, handbook))
+    plan, found = urls.plan_redirects(handbook, published, pages)
     return plan, problems + found
 
 
@@ -237,12 +241,8 @@ def links_map(handbook: Handbook, plan: urls.RedirectPlan) -> dict[str, str]:
     return links | plan.links
 
 
-def _content_sources(project: Project) -> dict[str, Path]:
-    return project.content_sources()
-
-
 def _content(project: Project) -> list[tuple[Output, str]]:
-    return content_outputs(_content_sources(project), project.root)
+    return content_outputs(project.content_sources(), project.root)
 
 
 def _with_id_links(out: Output, handbook: Handbook) -> Output:

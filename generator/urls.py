@@ -150,12 +150,13 @@ def _lost_url_problems(lost: list[PublishedUrl]) -> list[Problem]:
     lost_pages = {item.url for item in lost if "#" not in item.url}
     anchors: dict[str, list[PublishedUrl]] = {}
     for item in lost:
-        page = item.url.partition("#")[0]
-        if "#" in item.url and page in lost_pages:
+        page, anchor, _ = item.url.partition("#")
+        if anchor and page in lost_pages:
             anchors.setdefault(page, []).append(item)
+    folded = {item.url for on_page in anchors.values() for item in on_page}
     problems = []
     for item in lost:
-        if "#" in item.url and item.url.partition("#")[0] in lost_pages:
+        if item.url in folded:
             continue
         if item.source.startswith("page:"):
             why = f"the page {item.source.removeprefix('page:')} no longer exists; restore it"

@@ -11,7 +11,7 @@ import pytest
 from browser import static_server
 from conftest import REPO, copy_project, run_handbook
 
-from generator.pipeline import Project, check, links_map, plan_links
+from generator.pipeline import Project, check, links_map, page_paths, plan_links
 
 MANIFEST = "published-urls.txt"
 
@@ -83,7 +83,7 @@ def test_rename_move_and_retitle_keep_every_published_url(project: Path) -> None
 def _plan(root: Path) -> tuple[Any, Any]:
     handbook, problems = check(Project(root))
     assert not problems, problems
-    plan, _ = plan_links(Project(root), handbook)
+    plan, _ = plan_links(Project(root), handbook, page_paths(Project(root), handbook))
     return handbook, plan
 
 
