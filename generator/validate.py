@@ -257,6 +257,7 @@ def validate_handbook(
     problems.extend(alias_problems)
 
     backlinks: dict[str, list[str]] = {}
+    hints: dict[str, str] = {}  # unknown id → its "did you mean"
     for source, ref in references:
         if ref.target in aliases:
             problems.append(
@@ -273,6 +274,8 @@ def validate_handbook(
             if ref.owner not in owners and ref.owner != ref.target:
                 owners.append(ref.owner)
         elif ref.target not in known_elsewhere:
-            hint = suggest(ref.target, entries)
+            if ref.target not in hints:  # a missing id is usually referenced many times
+                hints[ref.target] = suggest(ref.target, entries)
+            hint = hints[ref.target]
             problems.append(source.problem(ref.loc, f"unknown id '{ref.target}' in '{ref.field}'{hint}"))
     return Handbook(valid, entries, backlinks, aliases, complete), problems
