@@ -13,7 +13,7 @@ import threading
 from pathlib import Path
 
 from . import __version__, commands, review
-from .model import KINDS
+from .kinds import built_in_kinds
 from .owners import CODEOWNERS_FILE, OWNERS_FILE
 from .pipeline import Project
 from .problems import FORMATS
@@ -113,7 +113,11 @@ def _parser() -> argparse.ArgumentParser:
         description="Write playbooks/ID.yaml: a valid skeleton of the given kind, "
         "with the schema modeline for editor completion. Refuses to overwrite.",
     )
-    p.add_argument("kind", choices=list(KINDS), metavar="KIND", help=f"one of: {', '.join(KINDS)}")
+    p.add_argument(
+        "kind",
+        metavar="KIND",
+        help=f"one of: {', '.join(built_in_kinds())}, or a kind declared in the handbook's kinds/ folder",
+    )
     p.add_argument("id", metavar="ID", help="the new playbook's id: a lowercase slug")
 
     p = sub.add_parser(

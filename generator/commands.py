@@ -12,7 +12,8 @@ import re
 import sys
 from pathlib import Path
 
-from . import derived, owners, pipeline, rename, review, urls
+from . import declared, derived, owners, pipeline, rename, review, urls
+from .messages import suggest
 from .model import SLUG_MAX_LENGTH, SLUG_PATTERN
 from .pipeline import Project, check
 from .problems import format_problems
@@ -134,6 +135,17 @@ def cmd_serve(project: Project, host: str, port: int, dirty: bool = False) -> in
 
 
 def cmd_new(project: Project, kind: str, playbook_id: str) -> int:
+    kinds = declared.read_kinds(project.root)
+    if kinds.problems:
+        print(format_problems(kinds.problems, "text"), file=sys.stderr)
+        return EXIT_INVALID
+    if kind not in kinds.kinds:
+        print(
+            f"handbook new: error: unknown kind '{kind}'{suggest(kind, kinds.kinds)}; "
+            f"use one of: {', '.join(kinds.kinds)}",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     if not re.fullmatch(SLUG_PATTERN, playbook_id) or len(playbook_id) > SLUG_MAX_LENGTH:
         print(
             f"handbook new: error: '{playbook_id}' is not a valid id: use lowercase letters, digits "
@@ -154,7 +166,7 @@ def cmd_new(project: Project, kind: str, playbook_id: str) -> int:
     owner = next(iter(team_map.teams), None) if team_map else None  # a valid team; change it if need be
     target.parent.mkdir(parents=True, exist_ok=True)
     with target.open("x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
-        handle.write(skeleton(kind, playbook_id, dt.date.today(), owner))
+        handle.write(skeleton(kinds.kinds[kind], playbook_id, dt.date.today(), owner))
     print(f"wrote {target}: edit it, then run `handbook check`")
     return EXIT_OK
 
@@ -164,8 +176,12 @@ def cmd_schema(project: Project, out: Path | None) -> int:
     if problems:
         print(format_problems(problems, "text"), file=sys.stderr)
         return EXIT_INVALID
+    kinds = declared.read_kinds(project.root)
+    if kinds.problems:
+        print(format_problems(kinds.problems, "text"), file=sys.stderr)
+        return EXIT_INVALID
     teams = list(team_map.teams) if team_map else None  # `owner` completes from owners.yaml
-    for path in write_schemas(out or project.schemas_dir, teams):
+    for path in write_schemas(out or project.schemas_dir, kinds.kinds, teams):
         print(f"wrote {path}")
     return EXIT_OK
 

@@ -1,5 +1,5 @@
 """Files derived from the sources and committed beside them: the published-URL manifest,
-CODEOWNERS and the editors' JSON Schemas.
+CODEOWNERS, the editors' JSON Schemas and the lists of kinds in Markdown pages.
 
 `handbook check` reports each one that is out of date (one problem per file, naming the
 command that fixes it); `handbook fix` brings them all up to date. Nothing here removes a
@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import owners, urls
+from . import kind_docs, owners, urls
 from .problems import Problem
 from .schemas import schema_texts
 from .validate import Handbook
@@ -32,6 +32,7 @@ class DerivedFiles:
     produced: dict[str, str]  # URL → the entry id or page:PATH that serves it
     unrecorded: list[str]  # produced, not recorded yet
     team_map: owners.OwnersFile | None
+    pages: dict[str, Path]  # Markdown files that may hold lists of kinds, by page path
 
     @property
     def codeowners(self) -> Path:
@@ -77,7 +78,7 @@ def stale(files: DerivedFiles, handbook: Handbook) -> list[Problem]:
             )
         )
     if files.schemas_dir.is_dir():
-        texts = schema_texts(files.teams)
+        texts = schema_texts(handbook.kinds, files.teams)
         outdated = [name for name, text in texts.items() if _read(files.schemas_dir / name) != text]
         if outdated:
             more = f" (and {len(outdated) - 1} more)" if len(outdated) > 1 else ""
@@ -89,6 +90,11 @@ def stale(files: DerivedFiles, handbook: Handbook) -> list[Problem]:
                     f"out of date with the playbook models{more}: {FIX}",
                 )
             )
+    used = {pb.model.kind for pb in handbook.playbooks}
+    for page, path in files.pages.items():
+        text = path.read_text(encoding="utf-8")
+        if "handbook:kinds" in text:
+            problems += kind_docs.stale_blocks(files.display(path), text, handbook.kinds, used, page)
     return problems
 
 
@@ -106,11 +112,17 @@ def fix(files: DerivedFiles, handbook: Handbook) -> list[str]:
             write_text_atomically(files.codeowners, wanted)
             done.append(f"{files.display(files.codeowners)}: rewritten from the playbooks' owners")
     if files.schemas_dir.is_dir():
-        for name, text in schema_texts(files.teams).items():
+        for name, text in schema_texts(handbook.kinds, files.teams).items():
             target = files.schemas_dir / name
             if _read(target) != text:
                 write_text_atomically(target, text)
                 done.append(f"{files.display(target)}: rewritten from the models")
+    used = {pb.model.kind for pb in handbook.playbooks}
+    for page, path in files.pages.items():
+        text = path.read_text(encoding="utf-8")
+        if "handbook:kinds" in text and (new := kind_docs.updated(text, handbook.kinds, used, page)) != text:
+            write_text_atomically(path, new)
+            done.append(f"{files.display(path)}: lists of kinds rewritten from the kinds")
     return done
 
 

@@ -2,41 +2,12 @@
 
 from __future__ import annotations
 
-from .model import KINDS, Playbook
-
-KIND_DIRS: dict[str, str] = {
-    "operating-model": "operating-model",
-    "culture": "culture",
-    "anti-patterns": "anti-patterns",
-    "faq": "faq",
-    "checklist": "checklists",
-    "scorecard": "scorecards",
-    "references": "references",
-}
-KIND_INTROS: dict[str, str] = {
-    "operating-model": "How your organisation and a partner work together: the lifecycle of an"
-    " engagement, who does what, the meetings that keep it healthy and how success is measured.",
-    "culture": "Culture documentation a partner can align to: values, communication norms,"
-    " rituals, how decisions are made, how software is delivered, and the questions a partner"
-    " should be able to answer.",
-    "anti-patterns": "Ways partner relationships go wrong, how to spot them early, and what to"
-    " do about them.",
-    "faq": "Short answers to the questions partner managers and engineers ask most, each"
-    " linked to the practices it draws on.",
-    "checklist": "Ordered checklists for the moments that matter: vetting, pilots, onboarding,"
-    " health checks and exits.",
-    "scorecard": "Self-assessments to score during an engagement: pick a score for each criterion,"
-    " see weighted results and what needs action, keep one set of answers per engagement and"
-    " export them.",
-    "references": "The articles, books and standards this handbook draws on, and which"
-    " playbooks use each of them.",
-}
-assert set(KIND_DIRS) == set(KINDS) == set(KIND_INTROS)
+from .model import KindSpec, Playbook
 
 
 def page_path(playbook: Playbook) -> str:
     """The Markdown file (relative to the docs folder) that a playbook renders to."""
-    return f"{KIND_DIRS[playbook.kind]}/{playbook.id}.md"
+    return f"{playbook.spec.folder}/{playbook.id}.md"
 
 
 def section_order(playbook: Playbook) -> tuple[int, str]:
@@ -44,8 +15,8 @@ def section_order(playbook: Playbook) -> tuple[int, str]:
     return (playbook.order if playbook.order is not None else 1 << 30, playbook.title.lower())
 
 
-def kind_index_path(kind: str) -> str:
-    return f"{KIND_DIRS[kind]}/index.md"
+def kind_index_path(spec: KindSpec) -> str:
+    return f"{spec.folder}/index.md"
 
 
 def page_url(path: str) -> str:

@@ -1,4 +1,5 @@
-"""The playbook model: one pydantic class per kind, shared by validation, rendering and schemas.
+"""What every playbook model is built from: field types, entries, the playbook base and the
+declaration of a kind (`KindSpec`). Each kind's own classes live in `generator/kinds/`.
 
 Field names are the YAML keys. Every class is strict (no type coercion: `no` is not a
 title) and closed (an unknown key is an error). Descriptions become editor hover text
@@ -8,9 +9,11 @@ through the JSON Schemas that `handbook schema` writes.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import types
 import typing
-from typing import Annotated, Any, ClassVar, Literal
+from dataclasses import dataclass, field
+from typing import Annotated, Any, ClassVar
 
 from pydantic import (
     BaseModel,
@@ -19,7 +22,6 @@ from pydantic import (
     Field,
     StringConstraints,
     WithJsonSchema,
-    model_validator,
 )
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -30,8 +32,8 @@ URL_PATTERN = r"^https?://[^\s<>]+$"
 class RefsMarker:
     """Marks a field whose values are ids of other entries (rendered as links).
 
-    `targets` names the entry classes the ids may point at (validated across files);
-    None means any entry.
+    `targets` names the entry types the ids may point at (validated across files): a kind's
+    name for its playbooks ("checklist"), an entry type for entries ("role"); None means any.
     """
 
     def __init__(self, targets: tuple[str, ...] | None = None, noun: str = "entry"):
@@ -74,22 +76,22 @@ Refs = Annotated[
 ]
 AntiPatternRefs = Annotated[
     list[Slug],
-    RefsMarker(("AntiPattern",), "an anti-pattern"),
+    RefsMarker(("anti-pattern",), "an anti-pattern"),
     Field(description="Ids of anti-patterns that strike here."),
 ]
 ChecklistRefs = Annotated[
     list[Slug],
-    RefsMarker(("Checklist",), "a checklist playbook"),
+    RefsMarker(("checklist",), "a checklist playbook"),
     Field(description="Ids of checklist playbooks used here."),
 ]
 RoleRefs = Annotated[
     list[Slug],
-    RefsMarker(("Role",), "a role"),
+    RefsMarker(("role",), "a role"),
     Field(description="Ids of the roles responsible."),
 ]
 CitationRefs = Annotated[
     list[Slug],
-    RefsMarker(("Citation",), "a work on the references page"),
+    RefsMarker(("citation",), "a work on the references page"),
     Field(description="Ids of works on the references page that this draws on."),
 ]
 
@@ -148,206 +150,27 @@ class Entry(Strict):
         return str(getattr(self, self.label_field))
 
 
-class TitledEntry(Entry):
-    label_field: ClassVar[str] = "title"
-    title: Text
+class Item(Strict):
+    """An entry in a list that a reader may link to once it is given an id (a checklist item)."""
 
-
-# --- operating-model -------------------------------------------------------------------
-
-
-class Practice(TitledEntry):
-    description: Markdown
-
-
-ISO_44001_STAGES: dict[str, str] = {
-    "awareness": "Operational awareness",
-    "knowledge": "Knowledge",
-    "internal-assessment": "Internal assessment",
-    "partner-selection": "Partner selection",
-    "working-together": "Working together",
-    "value-creation": "Value creation",
-    "staying-together": "Staying together",
-    "exit": "Exit strategy activation",
-}
-Iso44001Stage = Literal[
-    "awareness",
-    "knowledge",
-    "internal-assessment",
-    "partner-selection",
-    "working-together",
-    "value-creation",
-    "staying-together",
-    "exit",
-]
-assert set(typing.get_args(Iso44001Stage)) == set(ISO_44001_STAGES)
-
-
-class Stage(TitledEntry):
-    goal: Markdown
-    practices: list[Practice] = []
-    involved: list[Text] = Field(default=[], description="Who takes part in this stage.")
-    exit_criteria: list[Text] = Field(default=[], description="What must be true to move on.")
-    iso_44001: list[Iso44001Stage] = Field(
-        default=[], description="The ISO 44001 lifecycle stage(s) this stage carries out."
-    )
-    anti_patterns: AntiPatternRefs = []
-    checklists: ChecklistRefs = []
-
-
-class Role(TitledEntry):
-    side: Literal["organisation", "partner", "both"]
-    responsibilities: list[Text] = Field(min_length=1)
-
-
-class Cadence(TitledEntry):
-    frequency: Text
-    participants: list[Text] = []
-    purpose: Markdown
-
-
-class EngagementModel(TitledEntry):
-    description: Markdown
-    when_to_use: list[Text] = []
-    watch_out_for: list[Text] = []
-
-
-Level = Literal["low", "medium", "high"]
-
-
-class PartnershipType(TitledEntry):
-    description: Markdown
-    complexity: Level
-    investment: Level
-    examples: list[Text] = Field(min_length=1)
-    when_to_use: list[Text] = []
-    watch_out_for: list[Text] = []
-
-
-class GovernanceRule(TitledEntry):
-    rule: Markdown = Field(description="The commitment, stated so that it can be checked.")
-    frequency: Text | None = Field(default=None, description="How often it happens, if it recurs.")
-    owners: RoleRefs = []
-
-
-class Kpi(TitledEntry):
-    description: Markdown
-    measure: Text | None = None
-    target: Text | None = None
-
-
-# --- culture ---------------------------------------------------------------------------
-
-
-class CultureItem(TitledEntry):
-    description: Markdown
-    guidance: Markdown | None = Field(default=None, description="Advice on filling this in.")
-
-
-class CultureQuestion(Entry):
-    label_field: ClassVar[str] = "question"
-    question: Text
-    guidance: Markdown = Field(description="What a useful answer covers.")
-    answer: Markdown | None = Field(default=None, description="Your organisation's own answer.")
-
-
-# --- anti-patterns ---------------------------------------------------------------------
-
-
-class Remedy(Strict):
-    action: Markdown
-    see: Refs = []
-
-
-class AntiPattern(Entry):
-    label_field: ClassVar[str] = "name"
-    name: Text
-    summary: Markdown
-    symptoms: list[Text] = Field(min_length=1)
-    why_it_hurts: Markdown
-    remedies: list[Remedy] = Field(min_length=1)
-    early_warning_signs: list[Text] = []
-
-
-# --- faq -------------------------------------------------------------------------------
-
-
-class Question(Entry):
-    label_field: ClassVar[str] = "question"
-    question: Text
-    answer: Markdown
-
-
-class FaqGroup(TitledEntry):
-    questions: list[Question] = Field(min_length=1)
-
-
-# --- checklist -------------------------------------------------------------------------
-
-
-class ChecklistItem(Strict):
-    id: Slug | None = Field(default=None, description="Optional: give an item an id to link to it.")
+    id: Slug | None = Field(default=None, description="Optional: give it an id to link to it.")
     aliases: Aliases = []
-    text: Text
-    note: Markdown | None = None
     see: Refs = []
     keywords: Keywords = []
 
-    label_field: ClassVar[str] = "text"
+    label_field: ClassVar[str]
 
     @property
     def label(self) -> str:
-        return self.text
+        return str(getattr(self, self.label_field))
 
 
-class ChecklistGroup(TitledEntry):
-    items: list[ChecklistItem] = Field(min_length=1)
+Linkable = Entry | Item
 
 
-# --- scorecard -------------------------------------------------------------------------
-
-
-class ScoreLevel(Strict):
-    score: Annotated[int, Field(ge=0, le=10)]
-    guidance: Text = Field(description="What this score looks like in practice.")
-
-
-class Criterion(TitledEntry):
-    description: Markdown
-    weight: Annotated[int, Field(ge=1, le=10)] = Field(default=1, description="Relative weight in its group.")
-    threshold: int = Field(description="Scores below this need action.")
-    levels: list[ScoreLevel] = Field(min_length=2, description="Guidance for each score, lowest first.")
-    practices: Refs = Field(default=[], description="Ids of practices that raise this score.")
-    anti_patterns: AntiPatternRefs = []
-
-    @model_validator(mode="after")
-    def _levels_fit(self) -> Criterion:
-        scores = [level.score for level in self.levels]
-        if scores != sorted(set(scores)):
-            raise ValueError(f"the scores of 'levels' must be distinct and in rising order, not {scores}")
-        if self.threshold not in scores:
-            raise ValueError(f"'threshold' {self.threshold} is not one of the level scores {scores}")
-        return self
-
-
-class ScorecardGroup(TitledEntry):
-    description: Markdown | None = None
-    criteria: list[Criterion] = Field(min_length=1)
-
-
-# --- references ------------------------------------------------------------------------
-
-
-class Citation(TitledEntry):
-    """A work the handbook draws on: an article, a book, a standard."""
-
-    type: Literal["article", "book", "standard", "framework", "study"]
-    author: Text | None = Field(default=None, description="Only if the work itself names one.")
-    publisher: Text | None = None
-    published: Text | None = Field(default=None, description="When, as precisely as the work says.")
-    url: Annotated[str, StringConstraints(pattern=URL_PATTERN)] | None = None
-    summary: Markdown = Field(description="What the work is and what the handbook takes from it.")
-    cites: CitationRefs = Field(default=[], description="Ids of other works this one cites.")
+class TitledEntry(Entry):
+    label_field: ClassVar[str] = "title"
+    title: Text
 
 
 # --- playbooks -------------------------------------------------------------------------
@@ -371,88 +194,58 @@ class Playbook(TitledEntry):
         description="Position in its navigation section (1 first); playbooks without it follow by title.",
     )
 
-    section_title: ClassVar[str]
-    default_review_months: ClassVar[int] = 6
+    spec: ClassVar[KindSpec]  # set by each kind
 
     @property
     def review_months(self) -> int:
-        return self.review_every_months or self.default_review_months
+        return self.review_every_months or self.spec.review_months
+
+    def attachments(self) -> dict[str, str]:
+        """Files published beside this playbook's page: path (under its kind's folder) → text."""
+        return {}
 
 
-class OperatingModel(Playbook):
-    kind: Literal["operating-model"]
-    section_title: ClassVar[str] = "Operating model"
-    stages: list[Stage] = Field(default=[], title="Lifecycle stages")
-    roles: list[Role] = Field(default=[], title="Roles and responsibilities")
-    cadences: list[Cadence] = Field(default=[], title="Cadences")
-    engagement_models: list[EngagementModel] = Field(default=[], title="Engagement models")
-    partnership_types: list[PartnershipType] = Field(default=[], title="Partnership types")
-    governance: list[GovernanceRule] = Field(default=[], title="Governance")
-    kpis: list[Kpi] = Field(default=[], title="Key performance indicators")
+# --- kinds ----------------------------------------------------------------------------
 
 
-class Culture(Playbook):
-    kind: Literal["culture"]
-    section_title: ClassVar[str] = "Culture"
-    default_review_months: ClassVar[int] = 12
-    values: list[CultureItem] = Field(default=[], title="Values")
-    communication: list[CultureItem] = Field(default=[], title="Communication norms")
-    rituals: list[CultureItem] = Field(default=[], title="Rituals")
-    decision_making: list[CultureItem] = Field(default=[], title="Decision-making")
-    ways_of_working: list[CultureItem] = Field(default=[], title="Ways of working")
-    delivery: list[CultureItem] = Field(
-        default=[],
-        title="How we deliver software",
-        description="How we build and ship software: the operating model a partner joins.",
-    )
-    questions: list[CultureQuestion] = Field(default=[], title="Questions a partner should be able to answer")
+@dataclass(frozen=True)
+class KindSpec:
+    """Everything about a kind besides its fields, declared once beside its model class.
+
+    The rest of the generator reads these: the folder and URL segment of its pages, its
+    navigation section and intro, what `handbook new` writes, its review cadence and template.
+    """
+
+    name: str  # the `kind:` value in a playbook file
+    folder: str  # folder of its pages on the site, and the URL segment
+    title: str  # its navigation section and index page title
+    singular: str  # what one playbook of the kind is called in messages ("checklist")
+    intro: str  # the first paragraph of its index page
+    review_months: int = 6  # default review cadence of its playbooks
+    # `handbook new`: the noun for an entry of a list field (its id ends "-NOUN-1"), and
+    # values for fields a generic example cannot get right, by entry class name.
+    entry_nouns: dict[str, str] = field(default_factory=dict)
+    example_values: dict[str, dict[str, Any]] = field(default_factory=dict)
+    position: int = 100  # its place in the navigation, among the kinds (lowest first, then by name)
+    declared_in: str | None = None  # kinds/NAME.yaml for a kind the handbook declares
+    template: str = ""  # defaults to NAME.md.j2
+
+    @property
+    def template_name(self) -> str:
+        return self.template or f"{self.name}.md.j2"
 
 
-class AntiPatterns(Playbook):
-    kind: Literal["anti-patterns"]
-    section_title: ClassVar[str] = "Anti-patterns"
-    default_review_months: ClassVar[int] = 12
-    anti_patterns: list[AntiPattern] = Field(min_length=1)
-
-
-class Faq(Playbook):
-    kind: Literal["faq"]
-    section_title: ClassVar[str] = "FAQ"
-    groups: list[FaqGroup] = Field(min_length=1)
-
-
-class Checklist(Playbook):
-    kind: Literal["checklist"]
-    section_title: ClassVar[str] = "Checklists"
-    when_to_use: Markdown | None = None
-    groups: list[ChecklistGroup] = Field(min_length=1)
-
-
-class Scorecard(Playbook):
-    kind: Literal["scorecard"]
-    section_title: ClassVar[str] = "Scorecards"
-    when_to_use: Markdown | None = None
-    groups: list[ScorecardGroup] = Field(min_length=1)
-
-
-class References(Playbook):
-    kind: Literal["references"]
-    section_title: ClassVar[str] = "References"
-    default_review_months: ClassVar[int] = 12
-    works: list[Citation] = Field(min_length=1)
+def entry_type(cls: type) -> str:
+    """The name references use for a class of entries: a kind's name for its playbooks,
+    `type_name` if the class sets one, else its class name in kebab case (`AntiPattern` →
+    `anti-pattern`)."""
+    spec = getattr(cls, "spec", None)
+    if isinstance(spec, KindSpec):
+        return spec.name
+    named = cls.__dict__.get("type_name")
+    return named if isinstance(named, str) else re.sub(r"(?<!^)(?=[A-Z])", "-", cls.__name__).lower()
 
 
 def section_title(model: type[BaseModel], field: str) -> str:
     """The heading of a list of entries on its page: the field's `title`, or its name in words."""
     return model.model_fields[field].title or field.replace("_", " ").capitalize()
-
-
-KINDS: dict[str, type[Playbook]] = {
-    "operating-model": OperatingModel,
-    "culture": Culture,
-    "anti-patterns": AntiPatterns,
-    "faq": Faq,
-    "checklist": Checklist,
-    "scorecard": Scorecard,
-    "references": References,
-}

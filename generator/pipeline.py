@@ -13,9 +13,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
-from . import derived, layout, owners, page_links, render, review, rules, search_docs, urls
+from . import (
+    declared,
+    derived,
+    kind_docs,
+    layout,
+    owners,
+    page_links,
+    render,
+    review,
+    rules,
+    search_docs,
+    urls,
+)
 from .load import LoadCache, find_playbooks, load_all
-from .model import KINDS
+from .model import KindSpec
 from .problems import ContentError, Problem, sorted_problems
 from .render import TEMPLATES_DIR, Page, render_pages
 from .schema_comments import schema_comment_problems
@@ -48,6 +60,7 @@ class Project:
         "owners.yaml",
         "published-urls.txt",
         "search.yaml",
+        "kinds",
         ".github/CODEOWNERS",
     )
 
@@ -71,6 +84,11 @@ class Project:
     def content_sources(self) -> dict[str, Path]:
         """Hand-written files by docs-relative path (CONTRIBUTING.md is published too)."""
         return content_sources(self.content_dir, {"contributing.md": self.contributing_file})
+
+    @property
+    def kinds_dir(self) -> Path:
+        """The kinds this handbook declares besides the built-in ones."""
+        return self.root / declared.KINDS_DIR
 
     @property
     def playbooks_dir(self) -> Path:
@@ -133,15 +151,34 @@ def check_playbooks(project: Project, cache: LoadCache | None = None) -> tuple[H
 
     A file that cannot be read (a YAML syntax error, say) is the root cause of any reference
     to the ids it defines: those are not reported, and its own problems are listed first."""
+    kinds = declared.read_kinds(project.root)
     paths = find_playbooks(project.playbooks_dir)
     sources, problems = load_all(paths, project.root, cache)
     unreadable = sorted(set(paths) - {source.path for source in sources})
     unreadable_ids = frozenset(i for path in unreadable for i in ids_in_unreadable_text(_text_of(path)))
-    handbook, found = validate_handbook(sources, unreadable_ids)
-    if unreadable:
+    # A playbook of a kind whose declaration is broken is unread too: the declaration is the cause.
+    of_broken = [s for s in sources if s.data.get("kind") in kinds.broken]
+    unreadable_ids |= {i for s in of_broken for i in ids_in_unreadable_text(_text_of(s.path))}
+    sources = [s for s in sources if s not in of_broken]
+    handbook, found = validate_handbook(sources, unreadable_ids, kinds.kinds)
+    found += kind_template_problems(project, handbook, kinds)
+    if unreadable or kinds.problems:
         handbook.complete = False
-        problems = [dataclasses.replace(p, root_cause=True) for p in problems]
+        problems = [dataclasses.replace(p, root_cause=True) for p in problems + kinds.problems]
     return handbook, sorted_problems(problems + found)
+
+
+def kind_template_problems(
+    project: Project, handbook: Handbook, kinds: declared.DeclaredKinds
+) -> list[Problem]:
+    """The declared kinds' templates: read, and rendered for their playbooks when all is valid."""
+    if not kinds.templates:
+        return []
+    from .kind_templates import check_templates  # only handbooks that declare kinds need it
+
+    return check_templates(
+        project.root, project.kinds_dir, kinds.templates, handbook, render=handbook.complete
+    )
 
 
 def _text_of(path: Path) -> str:
@@ -176,8 +213,16 @@ def check_sources(project: Project) -> tuple[Handbook, list[Problem]]:
 def derived_files(project: Project, handbook: Handbook) -> derived.DerivedFiles:
     published, produced, missing, _ = unrecorded_urls(project, handbook)
     team_map, _ = owners.read_owners(project.owners_file)  # its problems are check_sources'
+    pages = kind_docs.pages_with_blocks(project.root, project.content_sources())
     return derived.DerivedFiles(
-        project.root, project.manifest_file, project.schemas_dir, published, produced, missing, team_map
+        project.root,
+        project.manifest_file,
+        project.schemas_dir,
+        published,
+        produced,
+        missing,
+        team_map,
+        pages,
     )
 
 
@@ -209,9 +254,8 @@ def content_link_problems(project: Project, handbook: Handbook, pages: set[str])
 
 def page_paths(project: Project, handbook: Handbook) -> list[str]:
     """Every page the site will have, as docs-relative Markdown paths."""
-    kinds = {pb.model.kind for pb in handbook.playbooks}
     paths = [layout.page_path(pb.model) for pb in handbook.playbooks]
-    paths += [layout.kind_index_path(kind) for kind in KINDS if kind in kinds]
+    paths += [layout.kind_index_path(cls.spec) for cls in handbook.kinds_used()]
     paths.append(REVIEW_STATUS_PAGE)
     paths += [path for path in project.content_sources() if path.endswith(".md")]
     return paths
@@ -252,17 +296,26 @@ def _with_id_links(out: Output, handbook: Handbook) -> Output:
     return Output(out.path, page_links.with_definitions(out.path, text, handbook).encode("utf-8"))
 
 
-def build_nav(pages: list[Page], content_pages: list[str]) -> list[NavItem]:
+def attachment_outputs(handbook: Handbook) -> list[Output]:
+    """Files some kinds publish beside a page (a template's documents, to download)."""
+    return [
+        Output(f"{pb.model.spec.folder}/{path}", text.encode("utf-8"))
+        for pb in handbook.playbooks
+        for path, text in pb.model.attachments().items()
+    ]
+
+
+def build_nav(pages: list[Page], content_pages: list[str], kinds: list[KindSpec]) -> list[NavItem]:
     """Home first, then one section per kind, then the other hand-written pages."""
     nav: list[NavItem] = []
     if "index.md" in content_pages:
         nav.append({"Home": "index.md"})
-    for kind, cls in KINDS.items():
-        index = layout.kind_index_path(kind)
+    for spec in kinds:
+        index = layout.kind_index_path(spec)
         in_kind = [p for p in pages if p.path.startswith(index.removesuffix("index.md"))]
         if any(p.path == index for p in in_kind):
             members = [p.path for p in sorted(in_kind, key=lambda p: p.order) if p.path != index]
-            nav.append({cls.section_title: [index, *members]})
+            nav.append({spec.title: [index, *members]})
     nav.extend(p for p in content_pages if p != "index.md")
     nav.extend(p.path for p in pages if p.path == REVIEW_STATUS_PAGE)
     return nav
@@ -279,7 +332,7 @@ def generate(
     clock.lap("load and validate")
     if problems:
         raise ContentError(problems)
-    pages = render_pages(handbook, review.today(), templates_dir)
+    pages = render_pages(handbook, review.today(), templates_dir, project.kinds_dir)
     clock.lap("render")
     content = [(_with_id_links(out, handbook), src) for out, src in _content(project)]
     generated_paths = {p.path for p in pages} | {LINKS_FILE, ANCHORS_FILE}
@@ -293,6 +346,7 @@ def generate(
     links = links_map(handbook, plan)
     outputs = [
         *page_outputs(pages),
+        *attachment_outputs(handbook),
         *(out for out, _ in content),
         json_output(LINKS_FILE, links),
         json_output(ANCHORS_FILE, plan.anchors),
@@ -302,8 +356,8 @@ def generate(
     content_pages = [out.path for out, _ in content if out.path.endswith(".md")]
     edit_paths = {p.path: p.source for p in pages if p.source} | {out.path: src for out, src in content}
     redirects = plan.pages | urls.go_links(handbook)
-    nav = build_nav(pages, content_pages)
-    kinds = [kind for kind in KINDS if any(pb.model.kind == kind for pb in handbook.playbooks)]
+    kinds = [cls.spec for cls in handbook.kinds_used()]
+    nav = build_nav(pages, content_pages, kinds)
     docs = search_docs.playbook_docs(handbook)
     docs += search_docs.index_page_docs(kinds, layout.page_url(REVIEW_STATUS_PAGE))
     clock.lap("search documents")

@@ -18,7 +18,8 @@ from pathlib import Path
 import jinja2
 
 from . import layout
-from .model import ISO_44001_STAGES, KINDS, Playbook, section_title
+from .kinds.operating_model import ISO_44001_STAGES
+from .model import KindSpec, Playbook, section_title
 from .review import review_of
 from .validate import Handbook
 
@@ -68,9 +69,16 @@ def first_paragraph(markdown: str) -> str:
     return " ".join(markdown.strip().split("\n\n")[0].split())
 
 
-def make_environment(templates_dir: Path = TEMPLATES_DIR) -> jinja2.Environment:
+def make_environment(
+    templates_dir: Path = TEMPLATES_DIR, kinds_dir: Path | None = None
+) -> jinja2.Environment:
+    """The templates: the generator's own, then those of the kinds a handbook declares in
+    `kinds_dir` (which may extend `_playbook.md.j2` and import `_macros.md.j2`)."""
+    loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader(templates_dir)]
+    if kinds_dir is not None:
+        loaders.append(jinja2.FileSystemLoader(kinds_dir))
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates_dir),
+        loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
         autoescape=False,  # the output is Markdown; raw HTML is refused at validation
         keep_trailing_newline=True,
@@ -103,7 +111,9 @@ class Renderer:
 
         def link(entry_id: str) -> str:
             if entry_id not in made:
-                entry = self.handbook.entries[entry_id]
+                entry = self.handbook.entries.get(entry_id)
+                if entry is None:  # only a template can ask for this: references are validated
+                    raise jinja2.TemplateRuntimeError(f"link('{entry_id}'): no entry has this id")
                 href = layout.relative_link(from_page, layout.page_path(entry.playbook))
                 if entry_id != entry.playbook.id:
                     href += f"#{entry_id}"
@@ -144,7 +154,7 @@ class Renderer:
         }
         front_matter = front_matter_block(meta)
         text = self._render(
-            f"{playbook.kind}.md.j2",
+            playbook.spec.template_name,
             pb=playbook,
             review=review,
             review_status_link=layout.relative_link(path, REVIEW_STATUS_PAGE),
@@ -165,29 +175,30 @@ class Renderer:
         )
         return Page(REVIEW_STATUS_PAGE, "Review status", text, None)
 
-    def kind_index_page(self, kind: str, playbooks: list[Playbook]) -> Page:
-        path = layout.kind_index_path(kind)
+    def kind_index_page(self, spec: KindSpec, playbooks: list[Playbook]) -> Page:
+        path = layout.kind_index_path(spec)
         text = self._render(
             "kind-index.md.j2",
-            title=KINDS[kind].section_title,
-            intro=layout.KIND_INTROS[kind],
+            title=spec.title,
+            intro=spec.intro,
             playbooks=playbooks,
             link=self._linker(path),
         )
-        return Page(path, KINDS[kind].section_title, text, None)
+        return Page(path, spec.title, text, None)
 
 
-def render_pages(handbook: Handbook, today: dt.date, templates_dir: Path = TEMPLATES_DIR) -> list[Page]:
+def render_pages(
+    handbook: Handbook, today: dt.date, templates_dir: Path = TEMPLATES_DIR, kinds_dir: Path | None = None
+) -> list[Page]:
     """One page per playbook, one index page per kind that has playbooks, and the review status."""
-    renderer = Renderer(handbook, make_environment(templates_dir), today)
+    renderer = Renderer(handbook, make_environment(templates_dir, kinds_dir), today)
     pages: list[Page] = []
     by_kind: dict[str, list[Playbook]] = {}
     for pb in handbook.playbooks:
         pages.append(renderer.playbook_page(pb.model, pb.source.display))
         by_kind.setdefault(pb.model.kind, []).append(pb.model)
-    for kind in KINDS:
-        if kind in by_kind:
-            ordered = sorted(by_kind[kind], key=layout.section_order)
-            pages.append(renderer.kind_index_page(kind, ordered))
+    for cls in handbook.kinds_used():
+        ordered = sorted(by_kind[cls.spec.name], key=layout.section_order)
+        pages.append(renderer.kind_index_page(cls.spec, ordered))
     pages.append(renderer.review_status_page())
     return pages

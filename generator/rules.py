@@ -11,7 +11,11 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from .model import AntiPatterns, Checklist, Faq, OperatingModel, References
+from .kinds.anti_patterns import AntiPatterns
+from .kinds.checklist import Checklist
+from .kinds.faq import Faq
+from .kinds.operating_model import OperatingModel
+from .kinds.references import References
 from .problems import Problem
 from .validate import Handbook
 

@@ -1,4 +1,5 @@
-"""JSON Schemas for editors: one file per playbook kind, one for owners.yaml and one for search.yaml."""
+"""JSON Schemas for editors: one file per playbook kind, and one each for owners.yaml, search.yaml
+and the declarations of kinds (kinds/NAME.yaml)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .model import KINDS
+from .declared import KindDeclaration
+from .kinds import Kinds
+from .model import Playbook
 from .owners import OwnersFile
 from .search_settings import SearchFile
 
@@ -19,9 +22,10 @@ ONLY_A_DATE = {
 }
 
 
-def schema_for(kind: str, teams: list[str] | None = None) -> dict[str, Any]:
+def schema_for(cls: type[Playbook], teams: list[str] | None = None) -> dict[str, Any]:
     """The schema of one kind; with `teams` (from owners.yaml), `owner` completes from them."""
-    schema = KINDS[kind].model_json_schema()
+    kind = cls.spec.name
+    schema = cls.model_json_schema()
     _flag_dates_in_text(schema)
     if teams:
         schema["properties"]["owner"]["enum"] = sorted(teams)
@@ -44,10 +48,10 @@ def schema_filename(kind: str) -> str:
     return f"{kind}.schema.json"
 
 
-def schema_texts(teams: list[str] | None = None) -> dict[str, str]:
+def schema_texts(kinds: Kinds, teams: list[str] | None = None) -> dict[str, str]:
     """File name → JSON text for every kind, in a stable form suitable for committing."""
-    schemas = {schema_filename(kind): schema_for(kind, teams) for kind in KINDS}
-    for name, model in (("owners", OwnersFile), ("search", SearchFile)):
+    schemas = {schema_filename(kind): schema_for(cls, teams) for kind, cls in kinds.items()}
+    for name, model in (("owners", OwnersFile), ("search", SearchFile), ("kind", KindDeclaration)):
         schemas[f"{name}.schema.json"] = {
             "$schema": SCHEMA_DIALECT,
             "$id": f"{name}.schema.json",
@@ -56,10 +60,10 @@ def schema_texts(teams: list[str] | None = None) -> dict[str, str]:
     return {name: json.dumps(schema, indent=2, sort_keys=True) + "\n" for name, schema in schemas.items()}
 
 
-def write_schemas(out_dir: Path, teams: list[str] | None = None) -> list[Path]:
+def write_schemas(out_dir: Path, kinds: Kinds, teams: list[str] | None = None) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, text in schema_texts(teams).items():
+    for name, text in schema_texts(kinds, teams).items():
         target = out_dir / name
         if not target.exists() or target.read_text(encoding="utf-8") != text:
             target.write_text(text, encoding="utf-8")

@@ -24,10 +24,10 @@ from mkdocs.structure.pages import Page as MkDocsPage
 from pydantic import BaseModel
 
 from . import layout
-from .model import KINDS, ChecklistItem, Entry, Playbook, RefsMarker, section_title, unwrap_type
+from .model import Entry, Item, KindSpec, Linkable, Playbook, RefsMarker, section_title, unwrap_type
 from .search_settings import SearchSettings, is_loose, phrase_key
 from .search_text import STOP_WORDS, joined_compounds, plain_text, stem, words
-from .validate import Handbook, Linkable
+from .validate import Handbook
 
 # Fields that are not text a reader searches: ids, links, dates, owners, addresses.
 _NOT_TEXT = {
@@ -86,7 +86,7 @@ def _is_text(annotation: Any) -> bool:
 
 
 def _linkable(value: object) -> TypeGuard[Linkable]:
-    return isinstance(value, Entry) or (isinstance(value, ChecklistItem) and value.id is not None)
+    return isinstance(value, Entry) or (isinstance(value, Item) and value.id is not None)
 
 
 @dataclass
@@ -127,7 +127,7 @@ def playbook_docs(handbook: Handbook) -> list[SearchDoc]:
 
 def _playbook_docs(playbook: Playbook) -> Iterator[SearchDoc]:
     url = layout.page_url(layout.page_path(playbook))
-    kind_title = KINDS[playbook.kind].section_title
+    kind_title = playbook.spec.title
     sections = [
         name
         for name, info in type(playbook).model_fields.items()
@@ -156,19 +156,14 @@ def _playbook_docs(playbook: Playbook) -> Iterator[SearchDoc]:
 def _holds_entries(annotation: Any) -> bool:
     args = typing.get_args(unwrap_type(annotation))
     item = unwrap_type(args[0]) if args else None
-    return isinstance(item, type) and issubclass(item, (Entry, ChecklistItem))
+    return isinstance(item, type) and issubclass(item, (Entry, Item))
 
 
-def index_page_docs(kinds: list[str], review_status_url: str) -> list[SearchDoc]:
+def index_page_docs(kinds: list[KindSpec], review_status_url: str) -> list[SearchDoc]:
     """The generated section pages (one per kind) and the review status page."""
     docs = [
-        SearchDoc(
-            layout.page_url(layout.kind_index_path(kind)),
-            KINDS[kind].section_title,
-            "Handbook section",
-            layout.KIND_INTROS[kind],
-        )
-        for kind in kinds
+        SearchDoc(layout.page_url(layout.kind_index_path(spec)), spec.title, "Handbook section", spec.intro)
+        for spec in kinds
     ]
     docs.append(
         SearchDoc(

@@ -107,6 +107,7 @@ def serve_site(project: Project, *, host: str, port: int, dirty: bool = False, v
     _configure_logging(verbose)
     project.build_dir.mkdir(parents=True, exist_ok=True)
     watch = [str(project.playbooks_dir), str(project.content_dir), str(TEMPLATES_DIR)]
+    watch += [str(project.kinds_dir)] if project.kinds_dir.is_dir() else []
     extra = (project.contributing_file, project.manifest_file, project.owners_file)
     watch += [str(path) for path in extra if path.is_file()]
     try:

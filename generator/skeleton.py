@@ -9,56 +9,22 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel
 
-from .model import KINDS, SLUG_MAX_LENGTH, Playbook, unwrap_type
+from .model import SLUG_MAX_LENGTH, KindSpec, Playbook, unwrap_type
 from .schemas import schema_filename
-
-_SINGULAR = {
-    "stages": "stage",
-    "practices": "practice",
-    "roles": "role",
-    "cadences": "cadence",
-    "engagement_models": "model",
-    "kpis": "kpi",
-    "partnership_types": "type",
-    "governance": "rule",
-    "works": "work",
-    "criteria": "criterion",
-    "levels": "level",
-    "values": "value",
-    "communication": "norm",
-    "rituals": "ritual",
-    "decision_making": "decision",
-    "ways_of_working": "way",
-    "delivery": "practice",
-    "questions": "question",
-    "anti_patterns": "pattern",
-    "groups": "group",
-    "items": "item",
-}
 
 
 def _words(name: str) -> str:
     return name.replace("_", " ")
 
 
-def _child_id(parent_id: str, field: str) -> str:
-    suffix = f"-{_SINGULAR.get(field, field.replace('_', '-'))}-1"
+def _child_id(parent_id: str, field: str, spec: KindSpec) -> str:
+    suffix = f"-{spec.entry_nouns.get(field, field.replace('_', '-'))}-1"
     return parent_id[: SLUG_MAX_LENGTH - len(suffix)] + suffix
 
 
-_FIXED: dict[str, dict[str, Any]] = {  # fields a generic example cannot get right
-    "Criterion": {
-        "threshold": 3,
-        "levels": [
-            {"score": n, "guidance": f"Write what a score of {n} looks like."} for n in (1, 2, 3, 4, 5)
-        ],
-    },
-}
-
-
-def _example(cls: type[BaseModel], entry_id: str, today: dt.date) -> dict[str, Any]:
+def _example(cls: type[BaseModel], entry_id: str, today: dt.date, spec: KindSpec) -> dict[str, Any]:
     data: dict[str, Any] = {}
-    fixed = _FIXED.get(cls.__name__, {})
+    fixed = spec.example_values.get(cls.__name__, {})
     for name, info in cls.model_fields.items():
         tp = unwrap_type(info.annotation)
         origin = typing.get_origin(tp)
@@ -76,7 +42,7 @@ def _example(cls: type[BaseModel], entry_id: str, today: dt.date) -> dict[str, A
             data[name] = typing.get_args(tp)[0]
         elif nested:
             assert isinstance(item, type)
-            data[name] = [_example(item, _child_id(entry_id, name), today)]
+            data[name] = [_example(item, _child_id(entry_id, name, spec), today, spec)]
         elif origin is list:
             data[name] = [f"Write the first {_words(name)} entry here."]
         else:
@@ -84,10 +50,10 @@ def _example(cls: type[BaseModel], entry_id: str, today: dt.date) -> dict[str, A
     return data
 
 
-def skeleton(kind: str, playbook_id: str, today: dt.date, owner: str | None = None) -> str:
-    """A valid playbook of `kind`; `owner` should be a team from owners.yaml when there is one."""
-    cls: type[Playbook] = KINDS[kind]
-    data = _example(cls, playbook_id, today)
+def skeleton(cls: type[Playbook], playbook_id: str, today: dt.date, owner: str | None = None) -> str:
+    """A valid playbook of kind `cls`; `owner` should be a team from owners.yaml when there is one."""
+    kind = cls.spec.name
+    data = _example(cls, playbook_id, today, cls.spec)
     data["tags"] = [kind]
     if owner is not None:
         data["owner"] = owner

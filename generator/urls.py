@@ -127,7 +127,7 @@ def plan_redirects(
         current = entry_url(entry)
         plan.links[alias] = current.lstrip("/")
         if entry.entry is entry.playbook:  # a renamed playbook: its old page
-            moved.setdefault(f"/{layout.KIND_DIRS[entry.playbook.kind]}/{alias}/", current)
+            moved.setdefault(f"/{entry.playbook.spec.folder}/{alias}/", current)
         else:
             moved.setdefault(f"{current.split('#')[0]}#{alias}", current)
     for old, new in sorted(moved.items()):

@@ -15,9 +15,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from .kinds import Kinds, built_in_kinds
 from .load import Loc, SourceFile
 from .messages import describe, schema_problem, suggest
-from .model import KINDS, ChecklistItem, Entry, Playbook, RefsMarker
+from .model import Linkable, Playbook, RefsMarker, entry_type
 from .problems import Problem
 from .safety import unsafe_markup
 
@@ -36,7 +37,7 @@ class EntryInfo:
 
     id: str
     label: str
-    entry: Entry | ChecklistItem
+    entry: Linkable
     playbook: Playbook
     source: SourceFile
     loc: Loc
@@ -60,6 +61,12 @@ class Handbook:
     # Every playbook file was read and validated, and no id is defined twice: what the site
     # would publish is known, so published URLs can be checked even while references are broken.
     complete: bool = True
+    kinds: Kinds = field(default_factory=built_in_kinds)  # the built-in kinds and the handbook's own
+
+    def kinds_used(self) -> list[type[Playbook]]:
+        """The kinds that have playbooks, in navigation order."""
+        used = {pb.model.kind for pb in self.playbooks}
+        return [cls for name, cls in self.kinds.items() if name in used]
 
     def resolve(self, entry_id: str) -> EntryInfo | None:
         """The entry an id or a former id (alias) names today."""
@@ -81,17 +88,17 @@ def _unsafe_fields(source: SourceFile, data: Any, loc: Loc) -> Iterator[Problem]
         yield source.problem(loc, reason)
 
 
-def validate_file(source: SourceFile) -> tuple[Playbook | None, list[Problem]]:
+def validate_file(source: SourceFile, kinds: Kinds) -> tuple[Playbook | None, list[Problem]]:
     data = source.data
     kind = data.get("kind")
     if "kind" not in data:
-        return None, [source.problem((), f"missing required field 'kind' (one of: {', '.join(KINDS)})")]
-    if not isinstance(kind, str) or kind not in KINDS:
-        hint = suggest(kind, KINDS) if isinstance(kind, str) else ""
+        return None, [source.problem((), f"missing required field 'kind' (one of: {', '.join(kinds)})")]
+    if not isinstance(kind, str) or kind not in kinds:
+        hint = suggest(kind, kinds) if isinstance(kind, str) else ""
         return None, [
-            source.problem(("kind",), f"unknown kind {describe(kind)}{hint}; use one of: {', '.join(KINDS)}")
+            source.problem(("kind",), f"unknown kind {describe(kind)}{hint}; use one of: {', '.join(kinds)}")
         ]
-    cls = KINDS[kind]
+    cls = kinds[kind]
     problems = list(_unsafe_fields(source, data, ())) if source.may_hold_markup else []
     try:
         model = cls.model_validate(data)
@@ -104,9 +111,6 @@ def validate_file(source: SourceFile) -> tuple[Playbook | None, list[Problem]]:
 
 
 # --- across files ----------------------------------------------------------------------
-
-
-Linkable = Entry | ChecklistItem
 
 
 def walk(model: BaseModel, loc: Loc, owner: str) -> Iterator[tuple[Linkable, Loc] | Reference]:
@@ -183,33 +187,33 @@ def _collect_aliases(entries: dict[str, EntryInfo]) -> tuple[dict[str, str], lis
 def _wrong_target(ref: Reference, target: EntryInfo) -> str | None:
     """Why a resolved reference points at the wrong kind of entry, or None if it fits."""
     allowed = ref.marker.targets
-    if allowed is None or type(target.entry).__name__ in allowed:
+    if allowed is None or entry_type(type(target.entry)) in allowed:
         return None
     noun = _entry_noun(target.entry)
     return f"'{ref.target}' in '{ref.field}' must be the id of {ref.marker.noun}, but it is {noun}"
 
 
 _NOUNS = {
-    "Citation": "a work on the references page",
-    "Kpi": "a KPI",
-    "FaqGroup": "a FAQ group",
-    "Question": "a FAQ question",
-    "CultureItem": "a culture entry",
+    "citation": "a work on the references page",
+    "kpi": "a KPI",
+    "faq-group": "a FAQ group",
+    "question": "a FAQ question",
+    "culture-item": "a culture entry",
 }
 
 
-def _entry_noun(entry: Entry | ChecklistItem) -> str:
+def _entry_noun(entry: Linkable) -> str:
     if isinstance(entry, Playbook):
         return f"the {entry.kind} playbook '{entry.id}'"
-    name = type(entry).__name__
+    name = entry_type(type(entry))
     if name in _NOUNS:
         return _NOUNS[name]
-    words = re.sub(r"(?<!^)(?=[A-Z])", " ", name).lower()
+    words = name.replace("-", " ")
     return f"{'an' if words[0] in 'aeiou' else 'a'} {words}"
 
 
 def validate_handbook(
-    sources: list[SourceFile], unreadable_ids: frozenset[str] = frozenset()
+    sources: list[SourceFile], unreadable_ids: frozenset[str] = frozenset(), kinds: Kinds | None = None
 ) -> tuple[Handbook, list[Problem]]:
     """Validate every file, then the links between them. `unreadable_ids` are ids that files
     which could not be read probably define: references to them are not reported, since the
@@ -217,8 +221,9 @@ def validate_handbook(
     problems: list[Problem] = []
     valid: list[ValidPlaybook] = []
     known_elsewhere: set[str] = set(unreadable_ids)
+    kinds = built_in_kinds() if kinds is None else kinds
     for source in sources:
-        model, found = validate_file(source)
+        model, found = validate_file(source, kinds)
         problems.extend(found)
         if model is None:
             known_elsewhere.update(_ids_in_raw_data(source.data))
@@ -278,4 +283,4 @@ def validate_handbook(
                 hints[ref.target] = suggest(ref.target, entries)
             hint = hints[ref.target]
             problems.append(source.problem(ref.loc, f"unknown id '{ref.target}' in '{ref.field}'{hint}"))
-    return Handbook(valid, entries, backlinks, aliases, complete), problems
+    return Handbook(valid, entries, backlinks, aliases, complete, kinds), problems

@@ -162,7 +162,7 @@ def test_every_checklist_item_is_its_own_task(built_site: Path, handbook) -> Non
 
 
 def test_checklists_appear_in_lifecycle_order(built_site: Path, handbook) -> None:  # type: ignore[no-untyped-def]
-    from generator.model import Checklist
+    from generator.kinds.checklist import Checklist
 
     expected = [
         pb.model.title

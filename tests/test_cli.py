@@ -11,10 +11,12 @@ import yaml
 from conftest import REPO, run_handbook
 
 from generator.cli import _parser, main
-from generator.model import KINDS
+from generator.kinds import built_in_kinds
 from generator.owners import read_owners
 from generator.pipeline import Project, check_sources
 from generator.schemas import schema_texts
+
+KINDS = built_in_kinds()
 
 COMMANDS = ("check", "build", "serve", "new", "schema")
 
@@ -29,7 +31,7 @@ def test_every_command_has_help() -> None:
         assert f"usage: handbook {command}" in result.stdout
 
 
-@pytest.mark.parametrize("argv", [[], ["publish"], ["check", "--format", "xml"], ["new", "recipe", "x"]])
+@pytest.mark.parametrize("argv", [[], ["publish"], ["check", "--format", "xml"], ["new", "recipe"]])
 def test_usage_errors_exit_2(argv: list[str]) -> None:
     with pytest.raises(SystemExit) as exc:
         _parser().parse_args(argv)
@@ -40,6 +42,13 @@ def test_usage_error_from_the_real_command() -> None:
     result = run_handbook("check", "--format", "xml", cwd=REPO)
     assert result.returncode == 2
     assert "invalid choice" in result.stderr
+
+
+def test_new_with_an_unknown_kind_names_the_kinds_and_exits_2() -> None:
+    result = run_handbook("new", "chekclist", "x", cwd=REPO)
+    assert result.returncode == 2
+    assert "unknown kind 'chekclist' (did you mean 'checklist'?)" in result.stderr
+    assert ", ".join(KINDS) in result.stderr
 
 
 @pytest.mark.parametrize("kind", list(KINDS))
@@ -89,14 +98,18 @@ def test_new_rejects_ids_that_are_not_slugs(project: Path, bad_id: str) -> None:
 def test_committed_schemas_are_current() -> None:
     team_map, _ = read_owners(REPO / "owners.yaml")
     assert team_map is not None
-    for name, text in schema_texts(list(team_map.teams)).items():
+    for name, text in schema_texts(KINDS, list(team_map.teams)).items():
         committed = REPO / "schemas" / name
         assert committed.read_text(encoding="utf-8") == text, f"run `handbook schema`: {name} is stale"
 
 
 def test_schema_command_writes_one_schema_per_kind(tmp_path: Path) -> None:
     assert main(["schema", "--out", str(tmp_path)]) == 0
-    expected = [f"{k}.schema.json" for k in KINDS] + ["owners.schema.json", "search.schema.json"]
+    expected = [f"{k}.schema.json" for k in KINDS] + [
+        "owners.schema.json",
+        "search.schema.json",
+        "kind.schema.json",
+    ]
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(expected)
 
 

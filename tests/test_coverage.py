@@ -11,15 +11,12 @@ import pytest
 from conftest import REPO, copy_project
 from coverage_map import REQUIRED, SEED_POINTS, STAGES
 
-from generator.model import (
-    ISO_44001_STAGES,
-    AntiPatterns,
-    Checklist,
-    Faq,
-    OperatingModel,
-    Playbook,
-    References,
-)
+from generator.kinds.anti_patterns import AntiPatterns
+from generator.kinds.checklist import Checklist
+from generator.kinds.faq import Faq
+from generator.kinds.operating_model import ISO_44001_STAGES, OperatingModel
+from generator.kinds.references import References
+from generator.model import Playbook
 from generator.pipeline import Project, check
 from generator.validate import Handbook
 

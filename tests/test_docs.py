@@ -10,7 +10,10 @@ import pytest
 from conftest import REPO, run_handbook
 
 from generator.cli import _parser
-from generator.model import KINDS, Playbook
+from generator.kinds import built_in_kinds
+from generator.model import Playbook
+
+KINDS = built_in_kinds()
 
 DOCS = [REPO / "README.md", REPO / "CONTRIBUTING.md"]
 

@@ -19,11 +19,13 @@ from conftest import REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from generator.kinds import built_in_kinds
 from generator.load import SourceFile, _Builder, find_playbooks, load_all, load_text
-from generator.model import KINDS
 from generator.problems import Problem
 from generator.render import render_pages
 from generator.validate import validate_handbook
+
+KINDS = built_in_kinds()
 
 settings.register_profile("ci", max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile(

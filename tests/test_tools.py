@@ -15,7 +15,9 @@ import pytest
 from browser import static_server
 from conftest import REPO
 
-from generator.model import KINDS
+from generator.kinds import built_in_kinds
+
+KINDS = built_in_kinds()
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).parent / "artifacts"
