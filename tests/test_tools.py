@@ -178,7 +178,7 @@ def _pages_to_scan(built_site: Path) -> list[str]:
     links = json.loads((built_site / "links.json").read_text())
     urls = [""]
     for kind in KINDS:
-        folder = {"checklist": "checklists", "scorecard": "scorecards"}.get(kind, kind) + "/"
+        folder = KINDS[kind].spec.folder + "/"
         playbooks = sorted(
             {url.split("#")[0] for url in links.values() if url.startswith(folder) and url != folder}
         )
