@@ -9,6 +9,7 @@ See "How to add a kind" in CONTRIBUTING.md.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal
@@ -96,7 +97,6 @@ class DeclaredKinds:
     kinds: Kinds
     broken: set[str] = field(default_factory=set)
     problems: list[Problem] = field(default_factory=list)
-    templates: dict[str, Path] = field(default_factory=dict)  # kind → its template file
 
 
 def read_kinds(root: Path) -> DeclaredKinds:
@@ -114,10 +114,9 @@ def read_kinds(root: Path) -> DeclaredKinds:
             result.broken.add(name)
         else:
             declared.append(cls)
-            result.templates[name] = path.with_suffix(".md.j2")
     for path in sorted(folder.glob("*.j2")):
         stem = path.name.removesuffix(".j2").removesuffix(".md")
-        if stem not in result.templates and stem not in result.broken:
+        if not (folder / f"{stem}.yaml").is_file():
             message = f"a template without a declaration: write {KINDS_DIR}/{stem}.yaml"
             result.problems.append(Problem(path.relative_to(root).as_posix(), 1, 1, message))
     result.kinds = ordered([*built_in_kinds().values(), *declared])
@@ -137,7 +136,7 @@ def _read_one(
         return None, [p for p in found if p is not None]
     problems = list(_naming_problems(source, name, decl, [*known.kinds.values(), *declared]))
     taken = entry_types({**known.kinds, **{c.spec.name: c for c in declared}}) | {name}
-    own = set(_entry_names(decl.fields))
+    own = {str(entries.entry) for _, entries in _entries_fields(decl.fields)}
     for entry in sorted(own & taken):
         problems.append(
             source.problem((), f"entry type '{entry}' is already defined by another kind; rename it")
@@ -174,13 +173,12 @@ def _naming_problems(
     return problems
 
 
-def _entry_names(fields: dict[str, FieldDeclaration]) -> list[str]:
-    names = []
-    for decl in fields.values():
+def _entries_fields(fields: dict[str, FieldDeclaration]) -> Iterator[tuple[str, FieldDeclaration]]:
+    """Every field of type `entries` with its `entry` name, nested ones included."""
+    for name, decl in fields.items():
         if decl.type == "entries" and decl.entry:
-            names.append(decl.entry)
-            names += _entry_names(decl.fields or {})
-    return names
+            yield name, decl
+            yield from _entries_fields(decl.fields or {})
 
 
 _OPTIONS = {
@@ -318,18 +316,9 @@ def _playbook_class(name: str, decl: KindDeclaration, display: str) -> type[Play
         intro=decl.intro,
         review_months=decl.review_every_months,
         position=decl.position,
-        entry_nouns=_entry_nouns(decl.fields),
+        entry_nouns={field: str(entries.entry) for field, entries in _entries_fields(decl.fields)},
         declared_in=display,
     )
     cls = type(_camel(name), (Playbook,), namespace)
     assert issubclass(cls, Playbook)
     return cls
-
-
-def _entry_nouns(fields: dict[str, FieldDeclaration]) -> dict[str, str]:
-    nouns: dict[str, str] = {}
-    for name, decl in fields.items():
-        if decl.type == "entries" and decl.entry:
-            nouns[name] = decl.entry
-            nouns |= _entry_nouns(decl.fields or {})
-    return nouns

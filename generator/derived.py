@@ -90,11 +90,10 @@ def stale(files: DerivedFiles, handbook: Handbook) -> list[Problem]:
                     f"out of date with the playbook models{more}: {FIX}",
                 )
             )
-    used = {pb.model.kind for pb in handbook.playbooks}
     for page, path in files.pages.items():
         text = path.read_text(encoding="utf-8")
         if "handbook:kinds" in text:
-            problems += kind_docs.stale_blocks(files.display(path), text, handbook.kinds, used, page)
+            problems += kind_docs.stale_blocks(files.display(path), text, handbook, page)
     return problems
 
 
@@ -117,10 +116,9 @@ def fix(files: DerivedFiles, handbook: Handbook) -> list[str]:
             if _read(target) != text:
                 write_text_atomically(target, text)
                 done.append(f"{files.display(target)}: rewritten from the models")
-    used = {pb.model.kind for pb in handbook.playbooks}
     for page, path in files.pages.items():
         text = path.read_text(encoding="utf-8")
-        if "handbook:kinds" in text and (new := kind_docs.updated(text, handbook.kinds, used, page)) != text:
+        if "handbook:kinds" in text and (new := kind_docs.updated(text, handbook, page)) != text:
             write_text_atomically(path, new)
             done.append(f"{files.display(path)}: lists of kinds rewritten from the kinds")
     return done

@@ -12,15 +12,15 @@ of date. Formats:
 from __future__ import annotations
 
 import re
-import typing
 from pathlib import Path
 
 from pydantic import BaseModel
 
 from . import layout
 from .kinds import Kinds
-from .model import Playbook, unwrap_type
+from .model import Playbook, list_item_model
 from .problems import Problem
+from .validate import Handbook
 
 BLOCK = re.compile(r"(<!-- handbook:kinds (\w+) -->\n)(.*?)(<!-- /handbook:kinds -->)", re.S)
 FORMATS = ("names", "table", "sections")
@@ -36,10 +36,7 @@ def _fields(cls: type[BaseModel], skip: set[str]) -> str:
     for name, info in cls.model_fields.items():
         if name in skip:
             continue
-        tp = unwrap_type(info.annotation)
-        args = typing.get_args(tp) if typing.get_origin(tp) is list else ()
-        item = unwrap_type(args[0]) if args else None
-        if isinstance(item, type) and issubclass(item, BaseModel):
+        if item := list_item_model(info.annotation):
             parts.append(f"`{name}` ({_fields(item, {'id', 'aliases', 'see', 'keywords'})})")
         else:
             parts.append(f"`{name}`")
@@ -55,36 +52,35 @@ def _table(kinds: Kinds) -> str:
     return "\n".join(rows) + "\n"
 
 
-def _sections(kinds: Kinds, used: set[str], page: str) -> str:
+def _sections(used: list[type[Playbook]], page: str) -> str:
     rows = ["| Section | What you find there |", "| --- | --- |"]
-    for name, cls in kinds.items():
-        if name in used:
-            href = layout.relative_link(page, layout.kind_index_path(cls.spec))
-            rows.append(f"| [{cls.spec.title}]({href}) | {' '.join(cls.spec.intro.split())} |")
+    for cls in used:
+        href = layout.relative_link(page, layout.kind_index_path(cls.spec))
+        rows.append(f"| [{cls.spec.title}]({href}) | {' '.join(cls.spec.intro.split())} |")
     return "\n".join(rows) + "\n"
 
 
-def render_block(fmt: str, kinds: Kinds, used: set[str], page: str) -> str:
+def render_block(fmt: str, handbook: Handbook, page: str) -> str:
     if fmt == "names":
-        return _names(kinds)
+        return _names(handbook.kinds)
     if fmt == "table":
-        return _table(kinds)
-    return _sections(kinds, used, page)
+        return _table(handbook.kinds)
+    return _sections(handbook.kinds_used(), page)
 
 
-def updated(text: str, kinds: Kinds, used: set[str], page: str) -> str:
+def updated(text: str, handbook: Handbook, page: str) -> str:
     """The text with every kinds block brought up to date (unknown formats left alone)."""
 
     def replace(match: re.Match[str]) -> str:
         fmt = match.group(2)
         if fmt not in FORMATS:
             return match.group(0)
-        return match.group(1) + render_block(fmt, kinds, used, page) + match.group(4)
+        return match.group(1) + render_block(fmt, handbook, page) + match.group(4)
 
     return BLOCK.sub(replace, text)
 
 
-def stale_blocks(display: str, text: str, kinds: Kinds, used: set[str], page: str) -> list[Problem]:
+def stale_blocks(display: str, text: str, handbook: Handbook, page: str) -> list[Problem]:
     """One problem per block that is out of date or names an unknown format."""
     problems = []
     for match in BLOCK.finditer(text):
@@ -96,7 +92,7 @@ def stale_blocks(display: str, text: str, kinds: Kinds, used: set[str], page: st
                     display, line, 1, f"unknown kinds list format '{fmt}'; use one of: {', '.join(FORMATS)}"
                 )
             )
-        elif match.group(3) != render_block(fmt, kinds, used, page):
+        elif match.group(3) != render_block(fmt, handbook, page):
             problems.append(
                 Problem(
                     display, line, 1, "the list of kinds is out of date with the kinds: run `handbook fix`"

@@ -7,8 +7,6 @@ Built-in templates are the generator's own code: their tests are the golden page
 
 from __future__ import annotations
 
-import datetime as dt
-import typing
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +14,9 @@ import jinja2
 from jinja2 import nodes
 from pydantic import BaseModel
 
-from .model import Playbook, unwrap_type
+from . import review
+from .kinds import Kinds
+from .model import Playbook, entry_type, list_item_model
 from .problems import Problem
 from .render import TEMPLATES_DIR, Renderer, TemplateFailure, make_environment
 from .validate import Handbook
@@ -25,39 +25,65 @@ from .validate import Handbook
 _PROPERTIES = {"label", "review_months", "spec", "label_field", "attachments"}
 
 
-def check_templates(
-    root: Path, kinds_dir: Path, templates: dict[str, Path], handbook: Handbook, render: bool
-) -> list[Problem]:
-    """Problems in each declared kind's template; with `render`, also render its playbooks."""
+def declared_templates(root: Path, kinds: Kinds) -> dict[str, Path]:
+    """The template of each kind the handbook declares: kinds/NAME.md.j2 beside kinds/NAME.yaml."""
+    return {
+        name: (root / cls.spec.declared_in).with_suffix(".md.j2")
+        for name, cls in kinds.items()
+        if cls.spec.declared_in is not None
+    }
+
+
+def check_templates(root: Path, kinds_dir: Path, handbook: Handbook) -> list[Problem]:
+    """Syntax errors, and fields the kind lacks, in each declared kind's template."""
     env = make_environment(TEMPLATES_DIR, kinds_dir)
     problems: list[Problem] = []
-    for kind, path in templates.items():
+    for kind, path in declared_templates(root, handbook.kinds).items():
         display = path.relative_to(root).as_posix()
-        if not path.is_file():
-            continue  # the declaration reports it
         text = path.read_text(encoding="utf-8", errors="replace")
         try:
             tree = env.parse(text, path.name, str(path))
         except jinja2.TemplateSyntaxError as exc:
             problems.append(Problem(display, exc.lineno or 1, 1, f"template syntax: {exc.message}"))
             continue
-        cls = handbook.kinds[kind]
-        found = list(_unknown_fields(display, text, tree, cls))
-        problems += found
-        if render and not found:
-            problems += _trial_render(display, handbook, env, cls)
+        problems += _unknown_fields(display, text, tree, handbook.kinds[kind])
     return problems
+
+
+def render_problems(root: Path, kinds_dir: Path, handbook: Handbook, skip: set[str]) -> list[Problem]:
+    """Render every playbook of each declared kind (except those whose template is in `skip`):
+    the first failure of each template, as a problem at its line. A build renders them anyway
+    and reports a failure the same way (`failure_problem`)."""
+    renderer = Renderer(handbook, make_environment(TEMPLATES_DIR, kinds_dir), review.today())
+    problems = []
+    for kind, path in declared_templates(root, handbook.kinds).items():
+        if path.relative_to(root).as_posix() in skip:
+            continue
+        for pb in handbook.playbooks:
+            if pb.model.kind == kind:
+                try:
+                    renderer.playbook_page(pb.model, pb.source.display)
+                except TemplateFailure as exc:
+                    problems.append(failure_problem(root, exc) or Problem(pb.source.display, 1, 1, str(exc)))
+                    break
+    return problems
+
+
+def failure_problem(root: Path, failure: TemplateFailure) -> Problem | None:
+    """A failure while rendering a playbook of a declared kind, as a problem in its template (at
+    the failing line when the failure is in that template itself); None for a built-in kind."""
+    if failure.playbook is None or failure.playbook[0].spec.declared_in is None:
+        return None
+    playbook, source = failure.playbook
+    template = (root / str(playbook.spec.declared_in)).with_suffix(".md.j2")
+    line = failure.line if Path(failure.template).name == template.name else 1
+    display = template.relative_to(root).as_posix()
+    return Problem(display, line or 1, 1, f"rendering {source}: {failure.message}")
 
 
 def _fields_of(cls: type[BaseModel]) -> dict[str, type[BaseModel] | None]:
     """Each field of a model → the entry class of its items, if it is a list of entries."""
-    out: dict[str, type[BaseModel] | None] = {}
-    for name, info in cls.model_fields.items():
-        tp = unwrap_type(info.annotation)
-        args = typing.get_args(tp) if typing.get_origin(tp) is list else ()
-        item = unwrap_type(args[0]) if args else None
-        out[name] = item if isinstance(item, type) and issubclass(item, BaseModel) else None
-    return out
+    return {name: list_item_model(info.annotation) for name, info in cls.model_fields.items()}
 
 
 def _unknown_fields(display: str, text: str, tree: nodes.Template, cls: type[Playbook]) -> Iterator[Problem]:
@@ -106,22 +132,4 @@ def _entries_class(node: nodes.Node, scope: dict[str, type[BaseModel]]) -> type[
 
 def _noun(cls: type[BaseModel]) -> str:
     spec = getattr(cls, "spec", None)
-    return (
-        f"a {spec.name} playbook"
-        if spec is not None
-        else f"an entry '{getattr(cls, 'type_name', cls.__name__)}'"
-    )
-
-
-def _trial_render(
-    display: str, handbook: Handbook, env: jinja2.Environment, cls: type[Playbook]
-) -> list[Problem]:
-    renderer = Renderer(handbook, env, dt.date.today())
-    for pb in handbook.playbooks:
-        if type(pb.model) is cls:
-            try:
-                renderer.playbook_page(pb.model, pb.source.display)
-            except TemplateFailure as exc:
-                line = exc.line if exc.template.endswith(Path(display).name) else 1
-                return [Problem(display, line or 1, 1, f"rendering {pb.source.display}: {exc.message}")]
-    return []
+    return f"a {spec.name} playbook" if spec is not None else f"an entry '{entry_type(cls)}'"

@@ -115,6 +115,14 @@ def unwrap_type(tp: Any) -> Any:
             return tp
 
 
+def list_item_model(annotation: Any) -> type[BaseModel] | None:
+    """The model of a list field's items (`list[Stage]` → Stage); None for any other field."""
+    tp = unwrap_type(annotation)
+    args = typing.get_args(tp) if typing.get_origin(tp) is list else ()
+    item = unwrap_type(args[0]) if args else None
+    return item if isinstance(item, type) and issubclass(item, BaseModel) else None
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
 

@@ -26,10 +26,11 @@ from . import (
     search_docs,
     urls,
 )
+from .kind_templates import check_templates, failure_problem, render_problems
 from .load import LoadCache, find_playbooks, load_all
 from .model import KindSpec
 from .problems import ContentError, Problem, sorted_problems
-from .render import TEMPLATES_DIR, Page, render_pages
+from .render import TEMPLATES_DIR, Page, TemplateFailure, render_pages
 from .schema_comments import schema_comment_problems
 from .search_docs import SearchDoc
 from .search_settings import SEARCH_FILE, SearchSettings, read_search_settings
@@ -156,29 +157,12 @@ def check_playbooks(project: Project, cache: LoadCache | None = None) -> tuple[H
     sources, problems = load_all(paths, project.root, cache)
     unreadable = sorted(set(paths) - {source.path for source in sources})
     unreadable_ids = frozenset(i for path in unreadable for i in ids_in_unreadable_text(_text_of(path)))
-    # A playbook of a kind whose declaration is broken is unread too: the declaration is the cause.
-    of_broken = [s for s in sources if s.data.get("kind") in kinds.broken]
-    unreadable_ids |= {i for s in of_broken for i in ids_in_unreadable_text(_text_of(s.path))}
-    sources = [s for s in sources if s not in of_broken]
-    handbook, found = validate_handbook(sources, unreadable_ids, kinds.kinds)
-    found += kind_template_problems(project, handbook, kinds)
+    handbook, found = validate_handbook(sources, unreadable_ids, kinds.kinds, frozenset(kinds.broken))
+    found += check_templates(project.root, project.kinds_dir, handbook)
     if unreadable or kinds.problems:
         handbook.complete = False
         problems = [dataclasses.replace(p, root_cause=True) for p in problems + kinds.problems]
     return handbook, sorted_problems(problems + found)
-
-
-def kind_template_problems(
-    project: Project, handbook: Handbook, kinds: declared.DeclaredKinds
-) -> list[Problem]:
-    """The declared kinds' templates: read, and rendered for their playbooks when all is valid."""
-    if not kinds.templates:
-        return []
-    from .kind_templates import check_templates  # only handbooks that declare kinds need it
-
-    return check_templates(
-        project.root, project.kinds_dir, kinds.templates, handbook, render=handbook.complete
-    )
 
 
 def _text_of(path: Path) -> str:
@@ -200,6 +184,7 @@ def check(project: Project) -> tuple[Handbook, list[Problem]]:
     problems += schema_comment_problems(project.root, project.schemas_dir, kinds)
     if handbook.complete:  # with a file unread, these would blame healthy files
         problems += derived.stale(derived_files(project, handbook), handbook)
+        problems += render_problems(project.root, project.kinds_dir, handbook, {p.path for p in problems})
     return handbook, sorted_problems(problems)
 
 
@@ -332,7 +317,12 @@ def generate(
     clock.lap("load and validate")
     if problems:
         raise ContentError(problems)
-    pages = render_pages(handbook, review.today(), templates_dir, project.kinds_dir)
+    try:
+        pages = render_pages(handbook, review.today(), templates_dir, project.kinds_dir)
+    except TemplateFailure as failure:  # in a declared kind's template, it is the handbook's problem
+        if (problem := failure_problem(project.root, failure)) is None:
+            raise
+        raise ContentError([problem]) from None
     clock.lap("render")
     content = [(_with_id_links(out, handbook), src) for out, src in _content(project)]
     generated_paths = {p.path for p in pages} | {LINKS_FILE, ANCHORS_FILE}

@@ -42,6 +42,7 @@ class TemplateFailure(Exception):
     def __init__(self, template: str, line: int, message: str):
         super().__init__(f"{template}:{line}: error: {message}")
         self.template, self.line, self.message = template, line, message
+        self.playbook: tuple[Playbook, str] | None = None  # the playbook being rendered, its file
 
 
 def escape_label(text: str) -> str:
@@ -153,15 +154,19 @@ class Renderer:
             "review_status": review.status,
         }
         front_matter = front_matter_block(meta)
-        text = self._render(
-            playbook.spec.template_name,
-            pb=playbook,
-            review=review,
-            review_status_link=layout.relative_link(path, REVIEW_STATUS_PAGE),
-            front_matter=front_matter,
-            link=self._linker(path),
-            referenced_by=lambda entry_id: self.handbook.backlinks.get(entry_id, []),
-        )
+        try:
+            text = self._render(
+                playbook.spec.template_name,
+                pb=playbook,
+                review=review,
+                review_status_link=layout.relative_link(path, REVIEW_STATUS_PAGE),
+                front_matter=front_matter,
+                link=self._linker(path),
+                referenced_by=lambda entry_id: self.handbook.backlinks.get(entry_id, []),
+            )
+        except TemplateFailure as failure:
+            failure.playbook = (playbook, source)
+            raise
         return Page(path, playbook.title, text, source, layout.section_order(playbook))
 
     def review_status_page(self) -> Page:

@@ -24,7 +24,17 @@ from mkdocs.structure.pages import Page as MkDocsPage
 from pydantic import BaseModel
 
 from . import layout
-from .model import Entry, Item, KindSpec, Linkable, Playbook, RefsMarker, section_title, unwrap_type
+from .model import (
+    Entry,
+    Item,
+    KindSpec,
+    Linkable,
+    Playbook,
+    RefsMarker,
+    list_item_model,
+    section_title,
+    unwrap_type,
+)
 from .search_settings import SearchSettings, is_loose, phrase_key
 from .search_text import STOP_WORDS, joined_compounds, plain_text, stem, words
 from .validate import Handbook
@@ -128,11 +138,7 @@ def playbook_docs(handbook: Handbook) -> list[SearchDoc]:
 def _playbook_docs(playbook: Playbook) -> Iterator[SearchDoc]:
     url = layout.page_url(layout.page_path(playbook))
     kind_title = playbook.spec.title
-    sections = [
-        name
-        for name, info in type(playbook).model_fields.items()
-        if typing.get_origin(unwrap_type(info.annotation)) is list and _holds_entries(info.annotation)
-    ]
+    sections = [name for name, info in type(playbook).model_fields.items() if _holds_entries(info.annotation)]
     tags = " ".join(playbook.tags)
 
     def walk(model: Linkable, trail: list[str]) -> Iterator[SearchDoc]:
@@ -154,9 +160,8 @@ def _playbook_docs(playbook: Playbook) -> Iterator[SearchDoc]:
 
 
 def _holds_entries(annotation: Any) -> bool:
-    args = typing.get_args(unwrap_type(annotation))
-    item = unwrap_type(args[0]) if args else None
-    return isinstance(item, type) and issubclass(item, (Entry, Item))
+    item = list_item_model(annotation)
+    return item is not None and issubclass(item, (Entry, Item))
 
 
 def index_page_docs(kinds: list[KindSpec], review_status_url: str) -> list[SearchDoc]:

@@ -9,7 +9,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel
 
-from .model import SLUG_MAX_LENGTH, KindSpec, Playbook, unwrap_type
+from .model import SLUG_MAX_LENGTH, KindSpec, Playbook, list_item_model, unwrap_type
 from .schemas import schema_filename
 
 
@@ -28,9 +28,8 @@ def _example(cls: type[BaseModel], entry_id: str, today: dt.date, spec: KindSpec
     for name, info in cls.model_fields.items():
         tp = unwrap_type(info.annotation)
         origin = typing.get_origin(tp)
-        item = unwrap_type(typing.get_args(tp)[0]) if origin is list else None
-        nested = isinstance(item, type) and issubclass(item, BaseModel)
-        if not (info.is_required() or nested) and name not in fixed:
+        item = list_item_model(tp)
+        if not (info.is_required() or item) and name not in fixed:
             continue
         if name in fixed:
             data[name] = fixed[name]
@@ -40,8 +39,7 @@ def _example(cls: type[BaseModel], entry_id: str, today: dt.date, spec: KindSpec
             data[name] = today.isoformat()
         elif origin is Literal:
             data[name] = typing.get_args(tp)[0]
-        elif nested:
-            assert isinstance(item, type)
+        elif item is not None:
             data[name] = [_example(item, _child_id(entry_id, name, spec), today, spec)]
         elif origin is list:
             data[name] = [f"Write the first {_words(name)} entry here."]

@@ -213,16 +213,23 @@ def _entry_noun(entry: Linkable) -> str:
 
 
 def validate_handbook(
-    sources: list[SourceFile], unreadable_ids: frozenset[str] = frozenset(), kinds: Kinds | None = None
+    sources: list[SourceFile],
+    unreadable_ids: frozenset[str] = frozenset(),
+    kinds: Kinds | None = None,
+    broken_kinds: frozenset[str] = frozenset(),
 ) -> tuple[Handbook, list[Problem]]:
     """Validate every file, then the links between them. `unreadable_ids` are ids that files
     which could not be read probably define: references to them are not reported, since the
-    unreadable file is the one root cause."""
+    unreadable file is the one root cause. So is a broken declaration for the files of
+    `broken_kinds`: they are set aside like invalid files, without problems of their own."""
     problems: list[Problem] = []
     valid: list[ValidPlaybook] = []
     known_elsewhere: set[str] = set(unreadable_ids)
     kinds = built_in_kinds() if kinds is None else kinds
     for source in sources:
+        if isinstance(kind := source.data.get("kind"), str) and kind in broken_kinds:
+            known_elsewhere.update(_ids_in_raw_data(source.data))
+            continue
         model, found = validate_file(source, kinds)
         problems.extend(found)
         if model is None:

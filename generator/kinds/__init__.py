@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-import typing
 from functools import cache
 
 from pydantic import BaseModel
 
-from ..model import Entry, Item, Playbook, entry_type, unwrap_type
+from ..model import Entry, Item, Playbook, entry_type, list_item_model, unwrap_type
 
 Kinds = dict[str, type[Playbook]]  # kind name → its playbook class, in navigation order
 
@@ -52,8 +51,7 @@ def entry_types(kinds: Kinds) -> set[str]:
             names.add(entry_type(cls))
         for info in cls.model_fields.values():
             tp = unwrap_type(info.annotation)
-            args = typing.get_args(tp) if typing.get_origin(tp) is list else ()
-            item = unwrap_type(args[0]) if args else tp
+            item = list_item_model(info.annotation) or tp
             if isinstance(item, type) and issubclass(item, BaseModel):
                 visit(item)
 
