@@ -76,8 +76,9 @@ def _parser() -> argparse.ArgumentParser:
         "rename",
         help="change an entry's or a playbook's id everywhere, keeping the old id as an alias",
         description="Change the id OLD to NEW: in its playbook (OLD goes under `aliases:`, so old "
-        "links keep working), in every reference in the playbooks, in links by id in content "
-        "pages, and in the other files that name ids; a playbook file named OLD.yaml becomes "
+        "links keep working), in every reference in the playbooks, in links by id and "
+        "[[defaults]] in playbook text and content pages, and in the other files that name ids; "
+        "a playbook file named OLD.yaml becomes "
         f"NEW.yaml. Then record the new URLs in {MANIFEST} and update CODEOWNERS.",
     )
     p.add_argument("old", metavar="OLD", help="the id to change")

@@ -7,6 +7,7 @@ and tags other than YAML's plain types are refused rather than executed.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,20 @@ from yaml.resolver import Resolver
 from .problems import Problem
 
 Loc = tuple[str | int, ...]
+
+
+def text_values(data: Any, loc: Loc = (), skip: frozenset[str] = frozenset()) -> Iterator[tuple[Loc, str]]:
+    """Every string in a file's data with where it is, leaving out the keys in `skip`."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key not in skip:
+                yield from text_values(value, (*loc, key), skip)
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from text_values(value, (*loc, i), skip)
+    elif isinstance(data, str):
+        yield loc, data
+
 
 try:
     _Loader: type = yaml.CSafeLoader

@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .load import Loc, SourceFile
-from .model import URL_PATTERN, unwrap_type
+from .model import PLAIN_VALUE_PATTERN, URL_PATTERN, unwrap_type
 from .problems import Problem
 
 
@@ -122,6 +122,8 @@ def schema_problem(source: SourceFile, cls: type[BaseModel], error: Any) -> Prob
         message = f"{what} must be one of {ctx.get('expected')}, not {describe(value)}"
     elif kind == "string_pattern_mismatch" and ctx.get("pattern") == URL_PATTERN:
         message = f"{what} must be an http:// or https:// address without spaces, not {describe(value)}"
+    elif kind == "string_pattern_mismatch" and ctx.get("pattern") == PLAIN_VALUE_PATTERN:
+        message = f"{what} is put into sentences as it is: plain words, no Markdown, brackets or line breaks"
     elif kind == "string_pattern_mismatch":
         message = (
             f"'{value}' is not a valid id: use lowercase letters, digits and single hyphens,"

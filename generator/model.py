@@ -27,6 +27,7 @@ from pydantic import (
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 SLUG_MAX_LENGTH = 64
 URL_PATTERN = r"^https?://[^\s<>]+$"
+PLAIN_VALUE_PATTERN = r"^[^\[\]\n<>*_`|\\]+$"  # words put into sentences as they are
 
 
 class RefsMarker:
@@ -36,9 +37,10 @@ class RefsMarker:
     name for its playbooks ("checklist"), an entry type for entries ("role"); None means any.
     """
 
-    def __init__(self, targets: tuple[str, ...] | None = None, noun: str = "entry"):
+    def __init__(self, targets: tuple[str, ...] | None = None, noun: str = "entry", backlinks: bool = True):
         self.targets = targets
         self.noun = noun
+        self.backlinks = backlinks  # False: the target does not list this under "Referenced by"
 
     def __repr__(self) -> str:
         return f"REFS({', '.join(self.targets or ('any',))})"
@@ -89,6 +91,12 @@ RoleRefs = Annotated[
     RefsMarker(("role",), "a role"),
     Field(description="Ids of the roles responsible."),
 ]
+# Who does a checklist item or takes part in a decision: a role is named by hundreds of these,
+# so they are not listed under the role's "Referenced by".
+_ASSIGNED_ROLE = RefsMarker(("role",), "a role", backlinks=False)
+RoleRef = Annotated[Slug, _ASSIGNED_ROLE, Field(description="The id of one role.")]
+OptionalRoleRef = Annotated[Slug | None, _ASSIGNED_ROLE, Field(description="The id of one role, if any.")]
+AssignedRoles = Annotated[list[Slug], _ASSIGNED_ROLE, Field(description="Ids of roles.")]
 CitationRefs = Annotated[
     list[Slug],
     RefsMarker(("citation",), "a work on the references page"),

@@ -19,6 +19,8 @@ from .messages import suggest
 from .problems import Problem
 from .validate import Handbook
 
+DEFAULT_TITLE = "This handbook's default: adjust it to your organisation on the defaults page"
+
 # A fence at any indent: inside a list item it is indented further than CommonMark's 0-3.
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})[^\n]*\n.*?(?:^[ \t]*\1[ \t]*$|\Z)", re.MULTILINE | re.DOTALL)
 _CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1", re.DOTALL)
@@ -104,6 +106,8 @@ def check_page(display: str, page: str, text: str, handbook: Handbook, pages: se
 def with_definitions(page: str, text: str, handbook: Handbook) -> str:
     """The page with a definition appended for each link by id, relative to the page (the
     same links the generated pages use for `see:`)."""
+    if "][" not in text:
+        return text
     lines = []
     for label in sorted({link.label for link in id_links(text)}):
         entry = handbook.resolve(label)
@@ -111,7 +115,8 @@ def with_definitions(page: str, text: str, handbook: Handbook) -> str:
             href = layout.relative_link(page, layout.page_path(entry.playbook))
             if entry.id != entry.playbook.id:
                 href += f"#{entry.id}"
-            lines.append(f"[{label}]: {href}")
+            title = f' "{DEFAULT_TITLE}"' if type(entry.entry).__name__ == "Default" else ""
+            lines.append(f"[{label}]: {href}{title}")
     if not lines:
         return text
     return (

@@ -16,6 +16,7 @@ from typing import Any, ClassVar
 from . import (
     declared,
     derived,
+    inline,
     kind_docs,
     layout,
     owners,
@@ -159,6 +160,7 @@ def check_playbooks(project: Project, cache: LoadCache | None = None) -> tuple[H
     unreadable_ids = frozenset(i for path in unreadable for i in ids_in_unreadable_text(_text_of(path)))
     handbook, found = validate_handbook(sources, unreadable_ids, kinds.kinds, frozenset(kinds.broken))
     found += check_templates(project.root, project.kinds_dir, handbook)
+    found += inline.check_playbooks(handbook)
     if unreadable or kinds.problems:
         handbook.complete = False
         problems = [dataclasses.replace(p, root_cause=True) for p in problems + kinds.problems]
@@ -234,6 +236,7 @@ def content_link_problems(project: Project, handbook: Handbook, pages: set[str])
             display = src.relative_to(project.root).as_posix()
             text = src.read_text(encoding="utf-8", errors="replace")
             problems += page_links.check_page(display, page, text, handbook, pages)
+            problems += inline.check_defaults(display, text, handbook)
     return problems
 
 
@@ -277,7 +280,7 @@ def _content(project: Project) -> list[tuple[Output, str]]:
 def _with_id_links(out: Output, handbook: Handbook) -> Output:
     if not out.path.endswith(".md"):
         return out
-    text = out.data.decode("utf-8", errors="replace")
+    text = inline.expand(out.data.decode("utf-8", errors="replace"), handbook)
     return Output(out.path, page_links.with_definitions(out.path, text, handbook).encode("utf-8"))
 
 
@@ -349,6 +352,8 @@ def generate(
     kinds = [cls.spec for cls in handbook.kinds_used()]
     nav = build_nav(pages, content_pages, kinds)
     docs = search_docs.playbook_docs(handbook)
+    for doc in docs:
+        doc.title, doc.text = inline.words(doc.title, handbook), inline.plain(doc.text, handbook)
     docs += search_docs.index_page_docs(kinds, layout.page_url(REVIEW_STATUS_PAGE))
     clock.lap("search documents")
     return Generated(

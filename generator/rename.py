@@ -4,8 +4,8 @@ The edits, all planned before anything is written:
 - the entry's `id:` becomes NEW and OLD is added to its `aliases:` (old URLs, anchors and
   `/go/OLD/` keep landing on it);
 - every reference to OLD in the playbooks (`see:`, `checklists:`, ...) becomes NEW;
-- in hand-written pages, links by id `[text][OLD]`, and for a playbook its page path and the
-  anchors of its sections;
+- in playbook text and hand-written pages, links by id `[text][OLD]` and defaults `[[OLD]]`;
+  in hand-written pages, for a playbook, its page path and the anchors of its sections;
 - in other files that name ids (`Project.ID_FILES`: tests and benchmark queries), OLD as a
   whole token;
 - a playbook file named after its id is renamed to NEW.yaml.
@@ -108,11 +108,17 @@ def plan(
     is_playbook = entry.entry is entry.playbook
     label = re.compile(rf"\]\[{re.escape(old)}\]", re.IGNORECASE)
     old_page = layout.page_path(entry.playbook).rsplit("/", 1)
+    marker = re.compile(rf"\[\[\s*{re.escape(old)}\s*\]\]")  # a default: [[OLD]]
+    for pb in handbook.playbooks:  # links by id and defaults written in the playbooks' text
+        edits = edits_of(pb.source.path)
+        edits.sub(label, f"][{new}]")
+        edits.sub(marker, f"[[{new}]]")
     for path in content.values():
         if path.suffix != ".md":
             continue
         edits = edits_of(path)
         edits.sub(label, f"][{new}]")
+        edits.sub(marker, f"[[{new}]]")
         if is_playbook:  # its page path and the anchors of its sections (`#OLD-stages`)
             edits.sub(re.compile(rf"(?<![\w-]){re.escape(old_page[1])}"), f"{new}.md")
             edits.sub(re.compile(rf"#{re.escape(old)}(?=[-)\s])"), f"#{new}")

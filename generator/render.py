@@ -7,6 +7,7 @@ for a missing field fail loudly instead of rendering a blank.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import posixpath
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import layout
+from . import inline, layout, page_links
 from .kinds.operating_model import ISO_44001_STAGES
 from .model import KindSpec, Playbook, section_title
 from .review import review_of
@@ -25,6 +26,7 @@ from .validate import Handbook
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 REVIEW_STATUS_PAGE = "review-status.md"
+BACKLINKS_LISTED = 8  # more entries linking to one are listed by page, with a count
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,9 @@ def make_environment(
     env.filters["heading"] = escape_heading
     env.filters["first_paragraph"] = first_paragraph
     env.filters["cell"] = escape_cell
+    env.filters["words"] = lambda text: text  # the renderer gives it the handbook (inline.words)
     env.globals["ISO_44001_STAGES"] = ISO_44001_STAGES
+    env.globals["BACKLINKS_LISTED"] = BACKLINKS_LISTED
     env.globals["section"] = lambda pb, field: section_title(type(pb), field)
     return env
 
@@ -99,6 +103,7 @@ class Renderer:
     def __init__(self, handbook: Handbook, env: jinja2.Environment, today: dt.date):
         self.handbook = handbook
         self.env = env
+        env.filters["words"] = lambda text: inline.words(text, handbook)  # text shown inside HTML
         self.today = today
         self._links: dict[str, dict[str, str]] = {}  # page folder → entry id → Markdown link
 
@@ -118,7 +123,7 @@ class Renderer:
                 href = layout.relative_link(from_page, layout.page_path(entry.playbook))
                 if entry_id != entry.playbook.id:
                     href += f"#{entry_id}"
-                made[entry_id] = f"[{escape_label(entry.label)}]({href})"
+                made[entry_id] = f"[{escape_label(inline.words(entry.label, self.handbook))}]({href})"
             return made[entry_id]
 
         return link
@@ -163,11 +168,27 @@ class Renderer:
                 front_matter=front_matter,
                 link=self._linker(path),
                 referenced_by=lambda entry_id: self.handbook.backlinks.get(entry_id, []),
+                playbooks_of=self.playbooks_of,
+                backlink_pages=self.backlink_pages,
             )
         except TemplateFailure as failure:
             failure.playbook = (playbook, source)
             raise
         return Page(path, playbook.title, text, source, layout.section_order(playbook))
+
+    def backlink_pages(self, entry_id: str) -> list[tuple[str, int]]:
+        """The playbooks whose entries link to an entry, with how many, in first-link order:
+        a long "Referenced by" list is shown by page."""
+        counts: dict[str, int] = {}
+        for owner in self.handbook.backlinks.get(entry_id, []):
+            page = self.handbook.entries[owner].playbook.id
+            counts[page] = counts.get(page, 0) + 1
+        return list(counts.items())
+
+    def playbooks_of(self, kind: str) -> list[Playbook]:
+        """The playbooks of a kind in navigation order, for a page that lists them."""
+        found = [pb.model for pb in self.handbook.playbooks if pb.model.kind == kind]
+        return sorted(found, key=layout.section_order)
 
     def review_status_page(self) -> Page:
         reviews = [(pb.model, review_of(pb.model, self.today)) for pb in self.handbook.playbooks]
@@ -206,4 +227,11 @@ def render_pages(
         ordered = sorted(by_kind[cls.spec.name], key=layout.section_order)
         pages.append(renderer.kind_index_page(cls.spec, ordered))
     pages.append(renderer.review_status_page())
-    return pages
+    return [_with_links_in_text(page, handbook) for page in pages]
+
+
+def _with_links_in_text(page: Page, handbook: Handbook) -> Page:
+    """Defaults (`[[ID]]`) and links by id (`[words][ID]`) written in the playbooks' text,
+    made into links relative to the page."""
+    text = page_links.with_definitions(page.path, inline.expand(page.text, handbook), handbook)
+    return page if text is page.text else dataclasses.replace(page, text=text)

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from typing import Any
 
 from .kinds.anti_patterns import AntiPatterns
 from .kinds.checklist import Checklist
 from .kinds.faq import Faq
-from .kinds.operating_model import OperatingModel
+from .kinds.operating_model import OperatingModel, Stage
 from .kinds.references import References
+from .kinds.stage import LifecycleStage
+from .load import text_values
 from .problems import Problem
+from .repeats import repeated_sentences
 from .validate import Handbook
 
 # The text `handbook new` writes into every field for the author to replace.
@@ -26,28 +28,20 @@ PLACEHOLDER = re.compile(r"^Write the .+ here\.$")
 def placeholder_text(handbook: Handbook) -> Iterator[Problem]:
     """Text that `handbook new` wrote and nobody replaced."""
     for pb in handbook.playbooks:
-        for loc, value in _strings(pb.source.data, ()):
+        for loc, value in text_values(pb.source.data):
             if PLACEHOLDER.match(value.strip()):
                 yield pb.source.problem(
                     loc, f"'{value.strip()}' is the skeleton's placeholder: write the real text"
                 )
 
 
-def _strings(data: Any, loc: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str]]:
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from _strings(value, (*loc, key))
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            yield from _strings(value, (*loc, i))
-    elif isinstance(data, str):
-        yield loc, data
-
-
 def used_by_a_stage(handbook: Handbook) -> Iterator[Problem]:
-    """With an operating model, every checklist and every anti-pattern belongs to some stage:
+    """With a lifecycle, every checklist and every anti-pattern belongs to some stage:
     otherwise a reader following the lifecycle never meets it."""
-    stages = [s for pb in handbook.playbooks if isinstance(pb.model, OperatingModel) for s in pb.model.stages]
+    stages: list[Stage | LifecycleStage] = [
+        s for pb in handbook.playbooks if isinstance(pb.model, OperatingModel) for s in pb.model.stages
+    ]
+    stages += [pb.model for pb in handbook.playbooks if isinstance(pb.model, LifecycleStage)]
     if not stages:
         return
     used = {i for stage in stages for i in [*stage.checklists, *stage.anti_patterns]}
@@ -56,7 +50,7 @@ def used_by_a_stage(handbook: Handbook) -> Iterator[Problem]:
             yield pb.source.problem(
                 ("id",),
                 f"checklist '{pb.model.id}' is not in any stage's `checklists:`: "
-                "add it to the stage of the operating model where it is used",
+                "add it to the lifecycle stage where it is used",
             )
         if isinstance(pb.model, AntiPatterns):
             for i, pattern in enumerate(pb.model.anti_patterns):
@@ -64,7 +58,7 @@ def used_by_a_stage(handbook: Handbook) -> Iterator[Problem]:
                     yield pb.source.problem(
                         ("anti_patterns", i, "id"),
                         f"anti-pattern '{pattern.id}' is not in any stage's `anti_patterns:`: "
-                        "add it to the stage of the operating model where it shows",
+                        "add it to the lifecycle stage where it shows",
                     )
 
 
@@ -108,7 +102,7 @@ def answers_link_their_sources(handbook: Handbook) -> Iterator[Problem]:
 
 Rule = Callable[[Handbook], Iterator[Problem]]
 FILE_RULES: tuple[Rule, ...] = (placeholder_text, answers_link_their_sources)
-HANDBOOK_RULES: tuple[Rule, ...] = (used_by_a_stage, names_its_sources)
+HANDBOOK_RULES: tuple[Rule, ...] = (used_by_a_stage, names_its_sources, repeated_sentences)
 
 
 def check_rules(handbook: Handbook) -> list[Problem]:

@@ -9,7 +9,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel
 
-from .model import SLUG_MAX_LENGTH, KindSpec, Playbook, list_item_model, unwrap_type
+from .model import SLUG_MAX_LENGTH, KindSpec, Playbook, RefsMarker, list_item_model, unwrap_type
 from .schemas import schema_filename
 
 
@@ -22,6 +22,14 @@ def _child_id(parent_id: str, field: str, spec: KindSpec) -> str:
     return parent_id[: SLUG_MAX_LENGTH - len(suffix)] + suffix
 
 
+def _names_other_entries(cls: type[BaseModel]) -> bool:
+    """An entry that must name other entries (a decision's roles) has no example valid on its own."""
+    return any(
+        info.is_required() and any(isinstance(m, RefsMarker) for m in info.metadata)
+        for info in cls.model_fields.values()
+    )
+
+
 def _example(cls: type[BaseModel], entry_id: str, today: dt.date, spec: KindSpec) -> dict[str, Any]:
     data: dict[str, Any] = {}
     fixed = spec.example_values.get(cls.__name__, {})
@@ -30,6 +38,8 @@ def _example(cls: type[BaseModel], entry_id: str, today: dt.date, spec: KindSpec
         origin = typing.get_origin(tp)
         item = list_item_model(tp)
         if not (info.is_required() or item) and name not in fixed:
+            continue
+        if item is not None and not info.is_required() and _names_other_entries(item):
             continue
         if name in fixed:
             data[name] = fixed[name]

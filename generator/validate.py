@@ -120,8 +120,10 @@ def walk(model: BaseModel, loc: Loc, owner: str) -> Iterator[tuple[Linkable, Loc
     for name, info in type(model).model_fields.items():
         value = getattr(model, name)
         marker = next((m for m in info.metadata if isinstance(m, RefsMarker)), None)
-        if marker is not None:
-            for i, target in enumerate(value):
+        if marker is not None and isinstance(value, str):  # a field naming one entry
+            yield Reference(owner, name, value, (*loc, name), marker)
+        elif marker is not None:
+            for i, target in enumerate(value or ()):
                 yield Reference(owner, name, target, (*loc, name, i), marker)
         elif isinstance(value, BaseModel):
             yield from walk(value, (*loc, name), owner)
@@ -282,7 +284,7 @@ def validate_handbook(
         elif ref.target in entries and (wrong := _wrong_target(ref, entries[ref.target])):
             problems.append(source.problem(ref.loc, wrong))
         elif ref.target in entries:
-            owners = backlinks.setdefault(ref.target, [])
+            owners = backlinks.setdefault(ref.target, []) if ref.marker.backlinks else []
             if ref.owner not in owners and ref.owner != ref.target:
                 owners.append(ref.owner)
         elif ref.target not in known_elsewhere:

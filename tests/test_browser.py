@@ -22,8 +22,8 @@ def test_cross_link_and_dark_mode_toggle(built_site: Path, browser: Any) -> None
         page = browser.new_page()
         page.goto(base + "anti-patterns/partner-anti-patterns/")
         page.locator("article a[href$='#knowledge-transfer']").first.click()
-        page.wait_for_url("**/operating-model/partnership-operating-model/#knowledge-transfer")
-        assert page.locator("h4#knowledge-transfer").is_visible()
+        page.wait_for_url("**/lifecycle/stage-working-together/#knowledge-transfer")
+        assert page.locator("h3#knowledge-transfer").is_visible()
         scheme = page.locator("body").get_attribute("data-md-color-scheme")
         page.locator("form[data-md-component='palette'] label:visible").first.click()
         assert page.locator("body").get_attribute("data-md-color-scheme") != scheme

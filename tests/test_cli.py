@@ -83,7 +83,7 @@ def test_new_refuses_to_overwrite(project: Path) -> None:
 def test_new_refuses_an_id_used_elsewhere(project: Path) -> None:
     result = run_handbook("new", "faq", "knowledge-transfer", cwd=project)
     assert result.returncode == 1
-    assert "already used in playbooks/partnership-operating-model.yaml" in result.stderr
+    assert "already used in playbooks/lifecycle/07-working-together.yaml" in result.stderr
     assert not (project / "playbooks" / "knowledge-transfer.yaml").exists()
 
 

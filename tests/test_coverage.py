@@ -4,6 +4,7 @@ stages, the ISO 44001 lifecycle, linked remedies and answers, and named sources.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from generator.kinds.checklist import Checklist
 from generator.kinds.faq import Faq
 from generator.kinds.operating_model import ISO_44001_STAGES, OperatingModel
 from generator.kinds.references import References
+from generator.kinds.stage import LifecycleStage
+from generator.layout import section_order
 from generator.model import Playbook
 from generator.pipeline import Project, check
 from generator.validate import Handbook
@@ -38,9 +41,16 @@ def handbook() -> Handbook:
 
 @pytest.fixture(scope="module")
 def operating_model(handbook: Handbook) -> OperatingModel:
-    (model,) = _of_kind(handbook, OperatingModel)
+    (model,) = [m for m in _of_kind(handbook, OperatingModel) if m.id == "partnership-operating-model"]
     assert isinstance(model, OperatingModel)
     return model
+
+
+@pytest.fixture(scope="module")
+def stages(handbook: Handbook) -> list[LifecycleStage]:
+    """The lifecycle, one playbook (and page) per stage, in navigation order."""
+    found = sorted(_of_kind(handbook, LifecycleStage), key=section_order)
+    return [s for s in found if isinstance(s, LifecycleStage)]
 
 
 @pytest.mark.parametrize("row", REQUIRED)
@@ -64,21 +74,21 @@ def test_renaming_a_required_entry_is_caught(tmp_path: Path) -> None:
     assert missing_ids(renamed, REQUIRED["FAQ: the two questions of seed 003"]) == ["faq-agency-standards"]
 
 
-def test_stages_run_in_lifecycle_order(operating_model: OperatingModel) -> None:
-    assert [s.id for s in operating_model.stages] == STAGES
+def test_stages_run_in_lifecycle_order(stages: list[LifecycleStage]) -> None:
+    assert [s.id for s in stages] == STAGES
 
 
-def test_every_stage_is_complete(operating_model: OperatingModel) -> None:
-    for stage in operating_model.stages:
+def test_every_stage_is_complete(stages: list[LifecycleStage]) -> None:
+    for stage in stages:
         for field in ("practices", "involved", "exit_criteria", "anti_patterns", "checklists", "iso_44001"):
             assert getattr(stage, field), f"{stage.id} has no {field}"
 
 
-def test_lifecycle_covers_all_eight_iso_44001_stages(operating_model: OperatingModel) -> None:
-    covered = {key for stage in operating_model.stages for key in stage.iso_44001}
+def test_lifecycle_covers_all_eight_iso_44001_stages(stages: list[LifecycleStage]) -> None:
+    covered = {key for stage in stages for key in stage.iso_44001}
     assert sorted(set(ISO_44001_STAGES) - covered) == []
     order = list(ISO_44001_STAGES)
-    firsts = [min(order.index(k) for k in stage.iso_44001) for stage in operating_model.stages]
+    firsts = [min(order.index(k) for k in stage.iso_44001) for stage in stages]
     assert firsts == sorted(firsts), "our stages must follow the ISO 44001 order"
 
 
@@ -90,10 +100,10 @@ def test_partnership_types_rise_in_complexity(operating_model: OperatingModel) -
     assert all(t.examples and t.when_to_use for t in types)
 
 
-def test_every_checklist_and_anti_pattern_is_used_by_a_stage(handbook: Handbook) -> None:
-    (model,) = _of_kind(handbook, OperatingModel)
-    assert isinstance(model, OperatingModel)
-    used = {i for s in model.stages for i in [*s.checklists, *s.anti_patterns]}
+def test_every_checklist_and_anti_pattern_is_used_by_a_stage(
+    handbook: Handbook, stages: list[LifecycleStage]
+) -> None:
+    used = {i for s in stages for i in [*s.checklists, *s.anti_patterns]}
     checklists = {pb.id for pb in _of_kind(handbook, Checklist)}
     anti_patterns = {ap.id for pb in _of_kind(handbook, AntiPatterns) for ap in pb.anti_patterns}  # type: ignore[attr-defined]
     assert sorted((checklists | anti_patterns) - used) == []
@@ -142,3 +152,12 @@ def test_built_iso_44001_table_has_no_gap(built_site: Path) -> None:
     table = html.split('id="partnership-operating-model-iso-44001"')[1].split("</table>")[0]
     assert table.count("<tr>") == 1 + len(ISO_44001_STAGES)
     assert "not covered" not in table
+
+
+def test_the_worked_example_follows_one_engagement_through_the_handbook() -> None:
+    """A hand-written page, not entries: it stays, and it links the stages it walks through."""
+    page = (REPO / "content" / "worked-example.md").read_text(encoding="utf-8")
+    stages = ("stage-pilot", "stage-onboarding", "stage-staying-together")
+    assert all(f"[{stage}]" in page for stage in stages)
+    tables = re.findall(r"^\|[ :-]*-{3}[ :|-]*$", page, re.MULTILINE)
+    assert len(tables) >= 5, "its scorecards, checklists and invoice check are filled-in tables"

@@ -52,7 +52,7 @@ def _rename_and_move(root: Path) -> None:
         "groups:\n  - id: faq-group-visits\n    title: Visits\n    questions:\n" + moved,
         encoding="utf-8",
     )
-    _edit(playbooks / "partnership-operating-model.yaml", "    title: Pilot\n", "    title: Trial project\n")
+    _edit(playbooks / "lifecycle" / "05-pilot.yaml", "\ntitle: Pilot\n", "\ntitle: Trial project\n")
 
 
 def test_committed_manifest_lists_every_published_url() -> None:
@@ -177,7 +177,8 @@ def test_links_json_maps_former_ids(renamed_site: Path) -> None:
         ("faq/partner-faq/#faq-how-often-visit", "faq/partner-faq-visits/", "faq-how-often-visit"),
         ("go/faq-run-a-pilot/", "faq/partner-faq/", "faq-how-to-run-a-pilot"),
         ("go/pilot-plan-checklist/", "checklists/pilot-checklist/", ""),
-        ("go/stage-pilot/", "operating-model/partnership-operating-model/", "stage-pilot"),
+        ("go/stage-pilot/", "lifecycle/stage-pilot/", ""),
+        ("go/pilot-project/", "lifecycle/stage-pilot/", "pilot-project"),
     ],
 )
 def test_old_urls_and_anchors_answer_in_the_browser(

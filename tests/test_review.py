@@ -49,7 +49,7 @@ def test_overdue_page_shows_a_banner_and_current_page_does_not(project: Path) ->
     assert faq.index("Review overdue") < faq.index("Last reviewed: 2025-01-10")  # above the content
     culture = _html(project / "site", "culture/culture-template")
     assert "Review overdue" not in culture
-    assert "Next review due: 2027-11-22" in culture  # culture: every 12 months
+    assert "Next review due: 2027-11-23" in culture  # culture: every 12 months
 
 
 def test_review_status_page_lists_every_playbook(project: Path) -> None:
@@ -57,7 +57,7 @@ def test_review_status_page_lists_every_playbook(project: Path) -> None:
     assert run_handbook("build", cwd=project, today="2026-11-22").returncode == 0
     status = _html(project / "site", "review-status")
     rows = re.findall(r"<tr>\s*<td><a href=\"([^\"]+)\"", status)
-    assert len(rows) == len(list((project / "playbooks").glob("*.yaml")))
+    assert len(rows) == len(list((project / "playbooks").rglob("*.yaml")))
     assert rows[0] == "../faq/partner-faq/"  # the most overdue comes first
     assert "<strong>Overdue</strong> by 500 day(s)" in status
     assert "1 overdue" in status
@@ -67,7 +67,7 @@ def test_report_stale_lists_overdue_playbooks_in_text_and_json(project: Path) ->
     _set_last_reviewed(project, "partner-faq.yaml", "2025-01-10")
     _set_last_reviewed(project, "onboarding-checklist.yaml", "2026-01-01")
     text = run_handbook("report", "stale", cwd=project, today="2026-11-22")
-    total = len(list((project / "playbooks").glob("*.yaml")))
+    total = len(list((project / "playbooks").rglob("*.yaml")))
     assert text.returncode == 0
     assert text.stdout.splitlines() == [
         "playbooks/onboarding-checklist.yaml: 'Partner team onboarding checklist' (owner: Engineering "

@@ -72,7 +72,11 @@ def links(site: Path) -> dict[str, str]:
             "paved roads",
             {"set-partner-standards", "gov-standards", "onb-paved-roads", "xsc-paved-roads"},
         ),
-        ("keyword", "renewing the contract", {"renewal-review", "cadence-annual-renewal-review"}),
+        (
+            "keyword",
+            "renewing the contract",
+            {"renewal-review", "cadence-annual-renewal-review", "dec-renewal"},
+        ),
         (
             "typo",
             "knowlege transfer",
@@ -87,6 +91,7 @@ def links(site: Path) -> dict[str, str]:
                 "partner-vetting-checklist",
                 "vet-before-signing",
                 "vetting-due-diligence",
+                "contract-terms-checklist",  # the clauses to check: an answer since issue 14
             },
         ),
         ("question", "should we outsource all our IT", {"faq-outsource-everything"}),

@@ -6,13 +6,17 @@ from typing import ClassVar, Literal
 
 from pydantic import Field
 
-from ..model import Item, KindSpec, Markdown, Playbook, Text, TitledEntry
+from ..model import Item, KindSpec, Markdown, OptionalRoleRef, Playbook, Text, TitledEntry
 
 
 class ChecklistItem(Item):
     label_field: ClassVar[str] = "text"
     text: Text
     note: Markdown | None = None
+    owner: OptionalRoleRef = Field(default=None, description="The role that does this item.")
+    when: Text | None = Field(
+        default=None, description="When it is done: 'Before signature', 'Day 1', 'Week 2', 'Monthly'."
+    )
 
 
 class ChecklistGroup(TitledEntry):

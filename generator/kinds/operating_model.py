@@ -7,7 +7,18 @@ from typing import ClassVar, Literal
 
 from pydantic import Field
 
-from ..model import AntiPatternRefs, ChecklistRefs, KindSpec, Markdown, Playbook, RoleRefs, Text, TitledEntry
+from ..model import (
+    AntiPatternRefs,
+    AssignedRoles,
+    ChecklistRefs,
+    KindSpec,
+    Markdown,
+    Playbook,
+    RoleRef,
+    RoleRefs,
+    Text,
+    TitledEntry,
+)
 
 
 class Practice(TitledEntry):
@@ -84,6 +95,16 @@ class GovernanceRule(TitledEntry):
     owners: RoleRefs = []
 
 
+class Decision(TitledEntry):
+    """One row of a RACI: who does the work, who answers for it, who is asked, who is told."""
+
+    description: Markdown
+    responsible: AssignedRoles = Field(min_length=1, description="The roles that do the work.")
+    accountable: RoleRef = Field(description="The one role that answers for the decision.")
+    consulted: AssignedRoles = Field(default=[], description="Roles asked before the decision.")
+    informed: AssignedRoles = Field(default=[], description="Roles told after it.")
+
+
 class Kpi(TitledEntry):
     description: Markdown
     measure: Text | None = None
@@ -109,17 +130,23 @@ class OperatingModel(Playbook):
             "cadences": "cadence",
             "engagement_models": "model",
             "partnership_types": "type",
+            "decisions": "decision",
             "governance": "rule",
             "kpis": "kpi",
         },
     )
 
     kind: Literal["operating-model"]
+    lifecycle: bool = Field(
+        default=False,
+        description="List the lifecycle's stage pages (kind `stage`) here, with the ISO 44001 mapping.",
+    )
     stages: list[Stage] = Field(default=[], title="Lifecycle stages")
     roles: list[Role] = Field(default=[], title="Roles and responsibilities")
     cadences: list[Cadence] = Field(default=[], title="Cadences")
     engagement_models: list[EngagementModel] = Field(default=[], title="Engagement models")
     partnership_types: list[PartnershipType] = Field(default=[], title="Partnership types")
+    decisions: list[Decision] = Field(default=[], title="Who decides what")
     governance: list[GovernanceRule] = Field(default=[], title="Governance")
     kpis: list[Kpi] = Field(default=[], title="Key performance indicators")
 

@@ -12,7 +12,7 @@ from ..model import URL_PATTERN, CitationRefs, KindSpec, Markdown, Playbook, Tex
 class Citation(TitledEntry):
     """A work the handbook draws on: an article, a book, a standard."""
 
-    type: Literal["article", "book", "standard", "framework", "study"]
+    type: Literal["article", "book", "standard", "framework", "study", "law"]
     author: Text | None = Field(default=None, description="Only if the work itself names one.")
     publisher: Text | None = None
     published: Text | None = Field(default=None, description="When, as precisely as the work says.")

@@ -1,0 +1,139 @@
+"""Links and defaults inside text: `[words][ENTRY-ID]` and `[[DEFAULT-ID]]`.
+
+Any Markdown field of a playbook, and any hand-written page, may link an entry by id with a
+reference link (`[the same-day rule][gov-escalation]`), so a rule is stated once and linked
+everywhere else. A threshold is written `[[DEFAULT-ID]]`: the build puts the value of that
+entry of the defaults page in its place, as a link marked "this handbook's default". Both are
+checked here with the file and line of the field, and count as references ("Used by").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from .kinds.defaults import Default
+from .load import text_values
+from .messages import suggest
+from .page_links import DEFAULT_TITLE, id_links
+from .problems import Problem
+from .validate import Handbook
+
+_IN_A_DOCUMENT = (
+    "a document's body is copied as it is, so [[defaults]] and links by id would stay literal: "
+    "use a {{placeholder}} (with the value as its example) or put the link in `purpose`"
+)
+DEFAULT_MARK = re.compile(r"\[\[([^\[\]\n]*)\]\]")
+__all__ = ["DEFAULT_TITLE", "check_defaults", "check_playbooks", "expand", "plain", "words"]
+
+
+def default_value(handbook: Handbook, entry_id: str) -> str | None:
+    entry = handbook.entries.get(entry_id)
+    return entry.entry.value if entry is not None and isinstance(entry.entry, Default) else None
+
+
+def _default_problem(handbook: Handbook, name: str) -> str | None:
+    if default_value(handbook, name) is not None:
+        return None
+    if name in handbook.aliases:
+        return f"'{name}' is a former id of '{handbook.aliases[name]}': write [[{handbook.aliases[name]}]]"
+    defaults = [i for i, e in handbook.entries.items() if isinstance(e.entry, Default)]
+    if name in handbook.entries:
+        return f"[[{name}]] names an entry that is not a default; link it as [words][{name}]"
+    return (
+        f"unknown default [[{name}]]{suggest(name, defaults)}; defaults are entries of a `defaults` playbook"
+    )
+
+
+def _link_problem(handbook: Handbook, label: str) -> str | None:
+    if label in handbook.aliases:
+        return f"'{label}' is a former id of '{handbook.aliases[label]}': link to that id"
+    if label not in handbook.entries:
+        hint = suggest(label, handbook.entries)
+        return f"unknown id '{label}' in a link{hint}; link entries as [words][ENTRY-ID]"
+    return None
+
+
+def text_problems(handbook: Handbook, text: str) -> Iterator[tuple[int, str, str | None]]:
+    """(offset, message, the id it references when valid) for every marker and id link."""
+    for match in DEFAULT_MARK.finditer(text):
+        name = match.group(1).strip()
+        yield match.start(), _default_problem(handbook, name) or "", name
+    blanked = DEFAULT_MARK.sub(lambda m: " " * len(m.group()), text)
+    lines = [0, *(i + 1 for i, ch in enumerate(blanked) if ch == "\n")]
+    for link in id_links(blanked):
+        yield lines[link.line - 1] + link.col - 1, _link_problem(handbook, link.label) or "", link.label
+
+
+def check_playbooks(handbook: Handbook) -> list[Problem]:
+    """Every `[[default]]` and link by id in playbook text resolves; each valid one is
+    recorded as a reference from the entry that holds the text."""
+    problems = []
+    for pb in handbook.playbooks:
+        owners = {e.loc: e.id for e in handbook.entries.values() if e.playbook is pb.model}
+        for loc, text in text_values(pb.source.data):
+            if "[" not in text:
+                continue
+            # the nearest entry holding the text (a playbook whose id is taken has none of its own)
+            owner = next((owners[loc[:n]] for n in range(len(loc), -1, -1) if loc[:n] in owners), pb.model.id)
+            if pb.model.kind == "template" and loc[-1] == "body":
+                if any(True for _ in text_problems(handbook, text)):
+                    problems.append(pb.source.problem(loc, _IN_A_DOCUMENT))
+                continue
+            for _, message, target in text_problems(handbook, text):
+                if message.startswith("unknown") and not handbook.complete:
+                    continue  # the id may be defined in a file that could not be read: the root cause
+                if message:
+                    problems.append(pb.source.problem(loc, message))
+                elif target is not None and (found := handbook.resolve(target)) and found.id != owner:
+                    users = handbook.backlinks.setdefault(found.id, [])
+                    if owner not in users:
+                        users.append(owner)
+    return problems
+
+
+def check_defaults(display: str, text: str, handbook: Handbook) -> list[Problem]:
+    """The `[[default]]` markers of a hand-written page name defaults (its links by id are
+    checked with its other links)."""
+    problems = []
+    for match in DEFAULT_MARK.finditer(text):
+        if message := _default_problem(handbook, match.group(1).strip()):
+            line = text.count("\n", 0, match.start()) + 1
+            col = match.start() - text.rfind("\n", 0, match.start())
+            problems.append(Problem(display, line, col, message))
+    return problems
+
+
+def plain(text: str, handbook: Handbook) -> str:
+    """The text with each `[[default]]` replaced by its value (for search and descriptions)."""
+    if "[[" not in text:
+        return text
+    return DEFAULT_MARK.sub(lambda m: default_value(handbook, m.group(1).strip()) or m.group(), text)
+
+
+_ID_LINK = re.compile(r"\[((?:[^\[\]\n]|\[[^\]\n]*\])+)\]\[[a-z0-9-]+\]")
+
+
+def words(text: str, handbook: Handbook) -> str:
+    """The text as a reader says it, for places that show plain text inside HTML (a
+    scorecard's level guidance): defaults as their value, links by id as their words."""
+    if "[" not in text:
+        return text
+    return _ID_LINK.sub(lambda m: m.group(1), plain(text, handbook))
+
+
+def expand(page_text: str, handbook: Handbook) -> str:
+    """A page's Markdown with each `[[default]]` as a link to its entry: `[VALUE][ID]` in the
+    body (the definition is added with the other links by id), the bare value in front matter."""
+    if "[[" not in page_text and "][" not in page_text:
+        return page_text
+    head, body = "", page_text
+    if page_text.startswith("---\n") and (end := page_text.find("\n---\n", 4)) != -1:
+        head, body = words(page_text[: end + 5], handbook), page_text[end + 5 :]
+
+    def link(match: re.Match[str]) -> str:
+        name = match.group(1).strip()
+        value = default_value(handbook, name)
+        return f"[{value}][{name}]" if value is not None else match.group()
+
+    return head + DEFAULT_MARK.sub(link, body)
