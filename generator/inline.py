@@ -9,8 +9,10 @@ checked here with the file and line of the field, and count as references ("Used
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 from .kinds.defaults import Default
 from .load import text_values
@@ -84,7 +86,7 @@ def check_playbooks(handbook: Handbook) -> list[Problem]:
                 if message.startswith("unknown") and not handbook.complete:
                     continue  # the id may be defined in a file that could not be read: the root cause
                 if message:
-                    problems.append(pb.source.problem(loc, message))
+                    problems.append(_at_the_name(pb.source.problem(loc, message), pb.source.path, target))
                 elif target is not None and (found := handbook.resolve(target)) and found.id != owner:
                     users = handbook.backlinks.setdefault(found.id, [])
                     if owner not in users:
@@ -102,6 +104,22 @@ def check_defaults(display: str, text: str, handbook: Handbook) -> list[Problem]
             col = match.start() - text.rfind("\n", 0, match.start())
             problems.append(Problem(display, line, col, message))
     return problems
+
+
+def _at_the_name(problem: Problem, path: Path, name: str | None) -> Problem:
+    """The problem moved from the start of the field to the line and column of the name itself,
+    found in the file's text (a long block of Markdown otherwise hides where it is)."""
+    if not name:
+        return problem
+    try:
+        rows = path.read_text(encoding="utf-8").split("\n")
+    except OSError:
+        return problem
+    for number in range(problem.line, min(len(rows), problem.line + 400) + 1):
+        col = rows[number - 1].lower().find(name.lower(), problem.col - 1 if number == problem.line else 0)
+        if col != -1:
+            return dataclasses.replace(problem, line=number, col=col + 1)
+    return problem
 
 
 def plain(text: str, handbook: Handbook) -> str:
