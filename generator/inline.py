@@ -14,10 +14,10 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from .kinds.defaults import Default
-from .load import text_values
+from .kinds.defaults import DEFAULT_TITLE, Default
+from .load import Loc, text_values
 from .messages import suggest
-from .page_links import DEFAULT_TITLE, id_links
+from .page_links import id_links, position, with_definitions
 from .problems import Problem
 from .validate import Handbook
 
@@ -26,7 +26,7 @@ _IN_A_DOCUMENT = (
     "use a {{placeholder}} (with the value as its example) or put the link in `purpose`"
 )
 DEFAULT_MARK = re.compile(r"\[\[([^\[\]\n]*)\]\]")
-__all__ = ["DEFAULT_TITLE", "check_defaults", "check_playbooks", "expand", "plain", "words"]
+__all__ = ["DEFAULT_TITLE", "check_defaults", "check_playbooks", "expand", "linked", "plain", "words"]
 
 
 def default_value(handbook: Handbook, entry_id: str) -> str | None:
@@ -39,9 +39,9 @@ def _default_problem(handbook: Handbook, name: str) -> str | None:
         return None
     if name in handbook.aliases:
         return f"'{name}' is a former id of '{handbook.aliases[name]}': write [[{handbook.aliases[name]}]]"
-    defaults = [i for i, e in handbook.entries.items() if isinstance(e.entry, Default)]
     if name in handbook.entries:
         return f"[[{name}]] names an entry that is not a default; link it as [words][{name}]"
+    defaults = [i for i, e in handbook.entries.items() if isinstance(e.entry, Default)]
     return (
         f"unknown default [[{name}]]{suggest(name, defaults)}; defaults are entries of a `defaults` playbook"
     )
@@ -56,23 +56,26 @@ def _link_problem(handbook: Handbook, label: str) -> str | None:
     return None
 
 
-def text_problems(handbook: Handbook, text: str) -> Iterator[tuple[int, str, str | None]]:
-    """(offset, message, the id it references when valid) for every marker and id link."""
+def text_problems(handbook: Handbook, text: str) -> Iterator[tuple[str, str]]:
+    """(message, the id it names) for every marker and id link; the message is "" when the
+    id is right."""
     for match in DEFAULT_MARK.finditer(text):
         name = match.group(1).strip()
-        yield match.start(), _default_problem(handbook, name) or "", name
-    blanked = DEFAULT_MARK.sub(lambda m: " " * len(m.group()), text)
-    lines = [0, *(i + 1 for i, ch in enumerate(blanked) if ch == "\n")]
-    for link in id_links(blanked):
-        yield lines[link.line - 1] + link.col - 1, _link_problem(handbook, link.label) or "", link.label
+        yield _default_problem(handbook, name) or "", name
+    for link in id_links(DEFAULT_MARK.sub(lambda m: " " * len(m.group()), text)):
+        yield _link_problem(handbook, link.label) or "", link.label
 
 
 def check_playbooks(handbook: Handbook) -> list[Problem]:
     """Every `[[default]]` and link by id in playbook text resolves; each valid one is
     recorded as a reference from the entry that holds the text."""
     problems = []
+    owners_by_playbook: dict[int, dict[Loc, str]] = {}  # where each entry stands in its file
+    for entry in handbook.entries.values():
+        owners_by_playbook.setdefault(id(entry.playbook), {})[entry.loc] = entry.id
     for pb in handbook.playbooks:
-        owners = {e.loc: e.id for e in handbook.entries.values() if e.playbook is pb.model}
+        owners = owners_by_playbook.get(id(pb.model), {})
+        rows: list[str] | None = None  # the file's lines, read once if a problem needs them
         for loc, text in text_values(pb.source.data):
             if "[" not in text:
                 continue
@@ -82,12 +85,13 @@ def check_playbooks(handbook: Handbook) -> list[Problem]:
                 if any(True for _ in text_problems(handbook, text)):
                     problems.append(pb.source.problem(loc, _IN_A_DOCUMENT))
                 continue
-            for _, message, target in text_problems(handbook, text):
+            for message, target in text_problems(handbook, text):
                 if message.startswith("unknown") and not handbook.complete:
                     continue  # the id may be defined in a file that could not be read: the root cause
                 if message:
-                    problems.append(_at_the_name(pb.source.problem(loc, message), pb.source.path, target))
-                elif target is not None and (found := handbook.resolve(target)) and found.id != owner:
+                    rows = _rows(pb.source.path) if rows is None else rows
+                    problems.append(_at_the_name(pb.source.problem(loc, message), rows, target))
+                elif (found := handbook.resolve(target)) and found.id != owner:
                     users = handbook.backlinks.setdefault(found.id, [])
                     if owner not in users:
                         users.append(owner)
@@ -100,20 +104,21 @@ def check_defaults(display: str, text: str, handbook: Handbook) -> list[Problem]
     problems = []
     for match in DEFAULT_MARK.finditer(text):
         if message := _default_problem(handbook, match.group(1).strip()):
-            line = text.count("\n", 0, match.start()) + 1
-            col = match.start() - text.rfind("\n", 0, match.start())
-            problems.append(Problem(display, line, col, message))
+            problems.append(Problem(display, *position(text, match.start()), message))
     return problems
 
 
-def _at_the_name(problem: Problem, path: Path, name: str | None) -> Problem:
-    """The problem moved from the start of the field to the line and column of the name itself,
-    found in the file's text (a long block of Markdown otherwise hides where it is)."""
-    if not name:
-        return problem
+def _rows(path: Path) -> list[str]:
     try:
-        rows = path.read_text(encoding="utf-8").split("\n")
+        return path.read_text(encoding="utf-8").split("\n")
     except OSError:
+        return []
+
+
+def _at_the_name(problem: Problem, rows: list[str], name: str) -> Problem:
+    """The problem moved from the start of the field to the line and column of the name itself,
+    found in the file's lines (a long block of Markdown otherwise hides where it is)."""
+    if not name:
         return problem
     for number in range(problem.line, min(len(rows), problem.line + 400) + 1):
         col = rows[number - 1].lower().find(name.lower(), problem.col - 1 if number == problem.line else 0)
@@ -155,3 +160,9 @@ def expand(page_text: str, handbook: Handbook) -> str:
         return f"[{value}][{name}]" if value is not None else match.group()
 
     return head + DEFAULT_MARK.sub(link, body)
+
+
+def linked(page: str, text: str, handbook: Handbook) -> str:
+    """A page's Markdown with its `[[defaults]]` and links by id made into links relative to
+    the page: what every generated and hand-written page goes through."""
+    return with_definitions(page, expand(text, handbook), handbook)

@@ -15,11 +15,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from . import layout
+from .kinds.defaults import DEFAULT_TITLE, Default
 from .messages import suggest
 from .problems import Problem
 from .validate import Handbook
-
-DEFAULT_TITLE = "This handbook's default: adjust it to your organisation on the defaults page"
 
 # A fence at any indent: inside a list item it is indented further than CommonMark's 0-3.
 _FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})[^\n]*\n.*?(?:^[ \t]*\1[ \t]*$|\Z)", re.MULTILINE | re.DOTALL)
@@ -46,7 +45,7 @@ def _blank_code(text: str) -> str:
     return _CODE_SPAN.sub(blank, _FENCE.sub(blank, text))
 
 
-def _position(text: str, offset: int) -> tuple[int, int]:
+def position(text: str, offset: int) -> tuple[int, int]:
     line = text.count("\n", 0, offset) + 1
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
@@ -58,7 +57,7 @@ def id_links(text: str) -> Iterator[IdLink]:
     for match in _REFERENCE.finditer(prose):
         label = (match.group(2) or match.group(1)).strip().lower()
         if label not in defined:
-            line, col = _position(text, match.start(2) if match.group(2) else match.start(1))
+            line, col = position(text, match.start(2) if match.group(2) else match.start(1))
             yield IdLink(label, line, col)
 
 
@@ -68,7 +67,7 @@ def file_links(text: str) -> Iterator[tuple[str, int, int]]:
     for match in _INLINE.finditer(prose):
         target = match.group(1)
         if not _EXTERNAL.match(target):
-            yield (target, *_position(text, match.start(1)))
+            yield (target, *position(text, match.start(1)))
 
 
 def check_page(display: str, page: str, text: str, handbook: Handbook, pages: set[str]) -> list[Problem]:
@@ -115,7 +114,7 @@ def with_definitions(page: str, text: str, handbook: Handbook) -> str:
             href = layout.relative_link(page, layout.page_path(entry.playbook))
             if entry.id != entry.playbook.id:
                 href += f"#{entry.id}"
-            title = f' "{DEFAULT_TITLE}"' if type(entry.entry).__name__ == "Default" else ""
+            title = f' "{DEFAULT_TITLE}"' if isinstance(entry.entry, Default) else ""
             lines.append(f"[{label}]: {href}{title}")
     if not lines:
         return text

@@ -280,8 +280,8 @@ def _content(project: Project) -> list[tuple[Output, str]]:
 def _with_id_links(out: Output, handbook: Handbook) -> Output:
     if not out.path.endswith(".md"):
         return out
-    text = inline.expand(out.data.decode("utf-8", errors="replace"), handbook)
-    return Output(out.path, page_links.with_definitions(out.path, text, handbook).encode("utf-8"))
+    text = out.data.decode("utf-8", errors="replace")
+    return Output(out.path, inline.linked(out.path, text, handbook).encode("utf-8"))
 
 
 def attachment_outputs(handbook: Handbook) -> list[Output]:

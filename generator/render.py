@@ -18,7 +18,7 @@ from pathlib import Path
 
 import jinja2
 
-from . import inline, layout, page_links
+from . import inline, layout
 from .kinds.operating_model import ISO_44001_STAGES
 from .model import KindSpec, Playbook, section_title
 from .review import review_of
@@ -233,5 +233,5 @@ def render_pages(
 def _with_links_in_text(page: Page, handbook: Handbook) -> Page:
     """Defaults (`[[ID]]`) and links by id (`[words][ID]`) written in the playbooks' text,
     made into links relative to the page."""
-    text = page_links.with_definitions(page.path, inline.expand(page.text, handbook), handbook)
+    text = inline.linked(page.path, page.text, handbook)
     return page if text is page.text else dataclasses.replace(page, text=text)

@@ -284,9 +284,10 @@ def validate_handbook(
         elif ref.target in entries and (wrong := _wrong_target(ref, entries[ref.target])):
             problems.append(source.problem(ref.loc, wrong))
         elif ref.target in entries:
-            owners = backlinks.setdefault(ref.target, []) if ref.marker.backlinks else []
-            if ref.owner not in owners and ref.owner != ref.target:
-                owners.append(ref.owner)
+            if ref.marker.backlinks:
+                owners = backlinks.setdefault(ref.target, [])
+                if ref.owner not in owners and ref.owner != ref.target:
+                    owners.append(ref.owner)
         elif ref.target not in known_elsewhere:
             if ref.target not in hints:  # a missing id is usually referenced many times
                 hints[ref.target] = suggest(ref.target, entries)

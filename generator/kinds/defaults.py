@@ -19,6 +19,10 @@ DefaultValue = Annotated[
 ]
 
 
+# The title of every link to a default: it marks the value on the page (CSS keys on it).
+DEFAULT_TITLE = "This handbook's default: adjust it to your organisation on the defaults page"
+
+
 class Default(TitledEntry):
     value: DefaultValue = Field(
         description="The value as it reads in a sentence ('the same working day'): plain words, no Markdown."
