@@ -352,8 +352,6 @@ def generate(
     kinds = [cls.spec for cls in handbook.kinds_used()]
     nav = build_nav(pages, content_pages, kinds)
     docs = search_docs.playbook_docs(handbook)
-    for doc in docs:
-        doc.title, doc.text = inline.words(doc.title, handbook), inline.plain(doc.text, handbook)
     docs += search_docs.index_page_docs(kinds, layout.page_url(REVIEW_STATUS_PAGE))
     clock.lap("search documents")
     return Generated(

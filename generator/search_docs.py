@@ -23,7 +23,7 @@ from mkdocs.contrib.search.search_index import ContentParser
 from mkdocs.structure.pages import Page as MkDocsPage
 from pydantic import BaseModel
 
-from . import layout
+from . import inline, layout
 from .model import (
     Entry,
     Item,
@@ -132,6 +132,8 @@ def playbook_docs(handbook: Handbook) -> list[SearchDoc]:
     docs: list[SearchDoc] = []
     for pb in handbook.playbooks:
         docs.extend(_playbook_docs(pb.model))
+    for doc in docs:  # as the reader sees them: a default's value, a link by id's words
+        doc.title, doc.text = inline.words(doc.title, handbook), inline.words(doc.text, handbook)
     return docs
 
 

@@ -145,3 +145,17 @@ def test_a_much_referenced_rule_lists_its_referrers_by_page(built_site: Path) ->
     assert found is not None and int(found.group(1)) > 8
     counts = [int(n) for n in re.findall(r"</a> \((\d+)\)", found.group(2))]
     assert sum(counts) == int(found.group(1))
+
+
+def test_search_records_hold_the_words_a_reader_sees(built_site: Path) -> None:
+    """Links by id and defaults in playbook text reach the search index as their words and
+    values, never as `[words][id]` or `[[id]]` (which a result snippet would show)."""
+    index = json.loads((built_site / "search" / "index.json").read_text())
+    generated = {url.split("#")[0] for url in json.loads((built_site / "links.json").read_text()).values()}
+    # playbook pages only: CONTRIBUTING shows the link syntax in its examples, on purpose
+    docs = [doc for doc in index["docs"] if doc["u"].split("#")[0] in generated]
+    assert len(docs) > 800
+    for doc in docs:
+        for field in ("t", "x"):
+            text = doc.get(field, "")
+            assert not re.search(r"\]\[[a-z0-9-]+\]|\[\[", text), (doc["u"], text[:120])
