@@ -1,5 +1,5 @@
 # Two commands do everything on a fresh machine with Python >= 3.11 and make:
-#   make site   create .venv, install, build the site into site/
+#   make site   create .venv, install, build the site into site/ and the partner handbook into site-partners/
 #   make test   everything CI runs: lint, types, content checks, the whole test suite
 PYTHON ?= python3
 VENV := .venv
@@ -12,7 +12,7 @@ APT_GET ?= apt-get
 # setuptools warns on every editable install about folders named like the package: noise.
 PIP_INSTALL := PYTHONWARNINGS="ignore:Editable installation" $(BIN)/python -m pip install --quiet
 
-.PHONY: site serve check fix test lint browser bench bench-search clean
+.PHONY: site serve serve-partners check fix test lint browser bench bench-search clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,13 +28,18 @@ $(VENV)/.dev: pyproject.toml | $(BIN)/python
 
 site: $(VENV)/.site
 	$(BIN)/handbook build
+	$(BIN)/handbook build --audience partners
 
 serve: $(VENV)/.site
 	$(BIN)/handbook serve
 
-# Everything the project enforces on content and derived files, as file:line:col problems.
+serve-partners: $(VENV)/.site
+	$(BIN)/handbook serve --audience partners
+
+# Everything the project enforces on content and derived files, as file:line:col problems,
+# and the leak check on a build of the partner handbook.
 check: $(VENV)/.site
-	$(BIN)/handbook check
+	$(BIN)/handbook check --audience partners
 
 # Update the derived files (URL manifest, CODEOWNERS, schemas) that `make check` reports.
 fix: $(VENV)/.site
@@ -73,4 +78,4 @@ bench-search: $(VENV)/.dev
 	$(BIN)/python bench/search.py --baseline bench/search-baseline.json
 
 clean:
-	rm -rf build site
+	rm -rf build site site-partners

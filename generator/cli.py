@@ -13,12 +13,14 @@ import threading
 from pathlib import Path
 
 from . import __version__, commands, review
+from .audience import INTERNAL
 from .kinds import built_in_kinds
+from .model import AUDIENCES
 from .owners import CODEOWNERS_FILE, OWNERS_FILE
 from .pipeline import Project
 from .problems import FORMATS
 from .review import TODAY_VARIABLE, ClockError
-from .urls import MANIFEST
+from .urls import MANIFEST, manifest_name
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = commands.EXIT_OK, commands.EXIT_INVALID, commands.EXIT_USAGE
 
@@ -28,6 +30,15 @@ def _date(value: str) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{value}' is not a date: use YYYY-MM-DD") from None
+
+
+def _audience_option(p: argparse.ArgumentParser, what: str) -> None:
+    p.add_argument(
+        "--audience",
+        choices=AUDIENCES,
+        default=INTERNAL,
+        help=f"{what}: internal (default: everything) or partners (only what is shared with them)",
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -62,6 +73,14 @@ def _parser() -> argparse.ArgumentParser:
         default="text",
         help="text (default), github (Actions annotations), json or codeclimate (GitLab code quality)",
     )
+    p.add_argument(
+        "--audience",
+        choices=AUDIENCES,
+        default=INTERNAL,
+        help="partners: also warn where shared entries refer to internal ones, and build the "
+        "partner handbook (without publishing it) to search every file of it for what is "
+        "internal (the leak check)",
+    )
 
     sub.add_parser(
         "fix",
@@ -87,11 +106,14 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "build",
-        help="check, generate Markdown and build the site into site/",
+        help="check, generate Markdown and build the site into site/ (or the partner handbook)",
         description="Check the playbooks, generate Markdown into build/docs/ and "
-        "build the site with MkDocs (strict) into site/, with site/links.json.",
+        "build the site with MkDocs (strict) into site/, with site/links.json. With --audience "
+        "partners: the partner handbook, from build/docs-partners/ into site-partners/ (or the "
+        "folder mkdocs.yml names), published only if the leak check finds nothing internal in it.",
     )
     p.add_argument("-v", "--verbose", action="store_true", help="show MkDocs' progress messages")
+    _audience_option(p, "which handbook to build")
 
     p = sub.add_parser(
         "serve",
@@ -101,6 +123,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port to bind (default: 8000)")
+    _audience_option(p, "which handbook to preview")
     p.add_argument(
         "--dirty",
         action="store_true",
@@ -152,6 +175,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--check", action="store_true", help=f"change nothing; exit 1 if {MANIFEST} lacks a published URL"
     )
+    _audience_option(
+        p,
+        f"whose URLs: the internal handbook's ({MANIFEST}) or the partner handbook's "
+        f"({manifest_name('partners')})",
+    )
 
     p = sub.add_parser(
         "report",
@@ -194,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _on_sigterm)
-    project = Project(args.root.resolve())
+    project = Project(args.root.resolve(), getattr(args, "audience", INTERNAL))
     needs_playbooks = ("check", "fix", "rename", "build", "serve", "urls", "report", "codeowners")
     if args.command in needs_playbooks and not project.playbooks_dir.is_dir():
         print(f"error: no playbooks/ folder in {project.root} (use --root DIR)", file=sys.stderr)

@@ -12,11 +12,12 @@ import re
 import sys
 from pathlib import Path
 
+from . import audience as audiences
 from . import declared, derived, owners, pipeline, rename, review, urls
 from .messages import suggest
 from .model import SLUG_MAX_LENGTH, SLUG_PATTERN
 from .pipeline import Project, check
-from .problems import format_problems
+from .problems import Problem, format_problems
 from .schemas import write_schemas
 from .skeleton import skeleton
 from .validate import Handbook
@@ -26,26 +27,67 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
 def cmd_check(project: Project, fmt: str) -> int:
+    """Everything the project enforces; for an audience's handbook also what its shared entries
+    lose (warnings), and the leak check on a build of its site."""
     handbook, problems = check(project)
+    notes = []
+    if project.audience != audiences.INTERNAL and handbook.complete:
+        problems += audiences.dependencies(handbook)
+        if any(p.is_error for p in problems):
+            notes.append(
+                f"the {project.audience} handbook was not built for the leak check: fix the errors first"
+            )
+        else:
+            found, note = _leak_check(project)
+            problems += found
+            notes.append(note)
+    errors = [p for p in problems if p.is_error]
     if fmt != "text":
         print(format_problems(problems, fmt))
     elif problems:
         print(format_problems(problems, "text"))
-    files = len({p.path for p in problems})
-    if problems:
-        print(f"{len(problems)} problem(s) in {files} file(s)", file=sys.stderr)
+    for note in notes:
+        print(note, file=sys.stderr)
+    warned = f" ({len(problems) - len(errors)} warning(s))" if len(problems) > len(errors) else ""
+    if errors:
+        files = len({p.path for p in errors})
+        print(f"{len(errors)} problem(s) in {files} file(s){warned}", file=sys.stderr)
         return EXIT_INVALID
     if fmt == "text":
         print(
-            f"ok: {len(handbook.playbooks)} playbooks, {len(handbook.entries)} linkable entries, no problems"
+            f"ok: {len(handbook.playbooks)} playbooks, {len(handbook.entries)} linkable entries, "
+            f"no problems{warned}"
         )
         _note_no_manifest(project)
     return EXIT_OK
 
 
+def _leak_check(project: Project) -> tuple[list[Problem], str]:
+    """Build the audience's site (without publishing it) and search it for what is withheld."""
+    from .site import ContentProblems, SiteError, build_site  # MkDocs only when building
+
+    name = audiences.handbook_name(project.audience)
+    try:
+        built = build_site(project, publish=False)
+    except ContentProblems as exc:
+        return exc.problems, f"leak check: the {project.audience} handbook leaks; it was not published"
+    except SiteError as exc:
+        return [
+            Problem(project.config_file.name, 1, 1, f"the {project.audience} handbook did not build: {exc}")
+        ], ""
+    report = built.leak_check
+    if report is None:
+        return [], ""
+    return [], (
+        f"leak check: {report.files} files of {name} searched for "
+        f"{report.fingerprints} traces of what is withheld from it: none found"
+    )
+
+
 def _note_no_manifest(project: Project) -> None:
     if not project.manifest_file.is_file():
-        print(f"note: no {urls.MANIFEST} yet: run `handbook fix` to protect published links", file=sys.stderr)
+        name = project.manifest_file.name
+        print(f"note: no {name} yet: run `handbook fix` to protect published links", file=sys.stderr)
 
 
 def cmd_fix(project: Project) -> int:
@@ -108,7 +150,7 @@ def cmd_build(project: Project, verbose: bool) -> int:
     from .site import ContentProblems, SiteError, build_site  # MkDocs only when building
 
     try:
-        generated = build_site(project, verbose=verbose)
+        built = build_site(project, verbose=verbose)
     except ContentProblems as exc:
         print(format_problems(exc.problems, "text"), file=sys.stderr)
         print(f"{len(exc.problems)} problem(s): the site was not built", file=sys.stderr)
@@ -116,10 +158,17 @@ def cmd_build(project: Project, verbose: bool) -> int:
     except SiteError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INVALID
+    generated, site = built.generated, built.site_dir
+    which = "" if project.audience == audiences.INTERNAL else f"{audiences.handbook_name(project.audience)}: "
     print(
-        f"built {generated.playbooks} playbooks ({generated.entries} linkable entries) into "
-        f"{project.site_dir}; ids → URLs in {project.site_dir / 'links.json'}"
+        f"built {which}{generated.playbooks} playbooks ({generated.entries} linkable entries) into "
+        f"{site}; ids → URLs in {site / 'links.json'}"
     )
+    if built.leak_check is not None:
+        print(
+            f"leak check: {built.leak_check.files} files searched for {built.leak_check.fingerprints} "
+            "traces of what is withheld: none found"
+        )
     return EXIT_OK
 
 
@@ -205,33 +254,33 @@ def cmd_urls(project: Project, forget: list[str], check_only: bool) -> int:
         print(format_problems(problems, "text"), file=sys.stderr)
         return EXIT_INVALID
     recorded = {item.url for item in published}
+    name = project.manifest_file.name
     if check_only:
         for url in missing:
-            print(f"{urls.MANIFEST}: not recorded yet: {url}  {produced[url]}")
+            print(f"{name}: not recorded yet: {url}  {produced[url]}")
         if missing:
             print(f"{len(missing)} published URL(s) missing: run `handbook urls`", file=sys.stderr)
             return EXIT_INVALID
-        print(f"ok: all {len(produced)} published URLs are recorded in {urls.MANIFEST}")
+        print(f"ok: all {len(produced)} published URLs are recorded in {name}")
         return EXIT_OK
     unknown = [url for url in forget if url not in recorded]
     still_published = [url for url in forget if url in produced]
     for url in unknown:
-        print(f"error: '{url}' is not in {urls.MANIFEST}", file=sys.stderr)
+        print(f"error: '{url}' is not in {name}", file=sys.stderr)
     for url in still_published:
         print(f"error: '{url}' is still published; there is nothing to retire", file=sys.stderr)
     if unknown or still_published:
         return EXIT_INVALID
+    view = audiences.view(handbook, project.audience)
     retired = {
         item.url
         for item in published
-        if item.url in forget or (_page_of(item.url) in forget and _lost(handbook, item))
+        if item.url in forget or (_page_of(item.url) in forget and _lost(view, item))
     }
     kept = [item for item in published if item.url not in retired]
     added = [urls.PublishedUrl(url, produced[url]) for url in missing]
     urls.write_manifest(project.manifest_file, [*kept, *added])
-    print(
-        f"{urls.MANIFEST}: added {len(added)}, retired {len(retired)}, {len(kept) + len(added)} URLs recorded"
-    )
+    print(f"{name}: added {len(added)}, retired {len(retired)}, {len(kept) + len(added)} URLs recorded")
     return EXIT_OK
 
 

@@ -21,16 +21,23 @@ FIX = "run `handbook fix`"
 
 
 @dataclass(frozen=True)
-class DerivedFiles:
-    """Where the derived files of one handbook live and what they are derived from, read once:
-    the manifest and what the site publishes now, and the owner teams."""
+class Manifest:
+    """The published-URL manifest of one site (the internal handbook, or an audience's)."""
 
-    root: Path
-    manifest: Path
-    schemas_dir: Path
+    path: Path
     published: list[urls.PublishedUrl]  # what the manifest records
     produced: dict[str, str]  # URL → the entry id or page:PATH that serves it
     unrecorded: list[str]  # produced, not recorded yet
+
+
+@dataclass(frozen=True)
+class DerivedFiles:
+    """Where the derived files of one handbook live and what they are derived from, read once:
+    each site's manifest and what the site publishes now, and the owner teams."""
+
+    root: Path
+    manifests: list[Manifest]
+    schemas_dir: Path
     team_map: owners.OwnersFile | None
     pages: dict[str, Path]  # Markdown files that may hold lists of kinds, by page path
 
@@ -49,19 +56,20 @@ class DerivedFiles:
 def stale(files: DerivedFiles, handbook: Handbook) -> list[Problem]:
     """One problem per derived file that is out of date with the sources."""
     problems: list[Problem] = []
-    missing = files.unrecorded
-    if files.manifest.is_file() and missing:
-        end = len(files.manifest.read_text(encoding="utf-8").splitlines()) + 1
-        more = f" and {len(missing) - 1} more" if len(missing) > 1 else ""
-        problems.append(
-            Problem(
-                files.display(files.manifest),
-                end,
-                1,
-                f"'{missing[0]}'{more} published but not recorded here, so nothing would "
-                f"stop them breaking: {FIX}",
+    for manifest in files.manifests:
+        missing = manifest.unrecorded
+        if manifest.path.is_file() and missing:
+            end = len(manifest.path.read_text(encoding="utf-8").splitlines()) + 1
+            more = f" and {len(missing) - 1} more" if len(missing) > 1 else ""
+            problems.append(
+                Problem(
+                    files.display(manifest.path),
+                    end,
+                    1,
+                    f"'{missing[0]}'{more} published but not recorded here, so nothing would "
+                    f"stop them breaking: {FIX}",
+                )
             )
-        )
     # With an owner missing from owners.yaml, check reports the owner; CODEOWNERS waits for it.
     team_map = files.team_map
     if (
@@ -100,10 +108,11 @@ def stale(files: DerivedFiles, handbook: Handbook) -> list[Problem]:
 def fix(files: DerivedFiles, handbook: Handbook) -> list[str]:
     """Bring every derived file up to date; return a line for each file written."""
     done: list[str] = []
-    if files.unrecorded or not files.manifest.is_file():
-        added = [urls.PublishedUrl(url, files.produced[url]) for url in files.unrecorded]
-        urls.write_manifest(files.manifest, [*files.published, *added])
-        done.append(f"{files.display(files.manifest)}: recorded {len(added)} new published URL(s)")
+    for manifest in files.manifests:
+        if manifest.unrecorded or not manifest.path.is_file():
+            added = [urls.PublishedUrl(url, manifest.produced[url]) for url in manifest.unrecorded]
+            urls.write_manifest(manifest.path, [*manifest.published, *added])
+            done.append(f"{files.display(manifest.path)}: recorded {len(added)} new published URL(s)")
     if files.team_map is not None:
         wanted = owners.codeowners_text(handbook, files.team_map)
         if _read(files.codeowners) != wanted:

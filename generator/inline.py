@@ -26,7 +26,16 @@ _IN_A_DOCUMENT = (
     "use a {{placeholder}} (with the value as its example) or put the link in `purpose`"
 )
 DEFAULT_MARK = re.compile(r"\[\[([^\[\]\n]*)\]\]")
-__all__ = ["DEFAULT_TITLE", "check_defaults", "check_playbooks", "expand", "linked", "plain", "words"]
+__all__ = [
+    "DEFAULT_TITLE",
+    "check_defaults",
+    "check_playbooks",
+    "expand",
+    "linked",
+    "plain",
+    "unshared",
+    "words",
+]
 
 
 def default_value(handbook: Handbook, entry_id: str) -> str | None:
@@ -35,7 +44,7 @@ def default_value(handbook: Handbook, entry_id: str) -> str | None:
 
 
 def _default_problem(handbook: Handbook, name: str) -> str | None:
-    if default_value(handbook, name) is not None:
+    if default_value(handbook, name) is not None or handbook.withheld.get(name) is not None:
         return None
     if name in handbook.aliases:
         return f"'{name}' is a former id of '{handbook.aliases[name]}': write [[{handbook.aliases[name]}]]"
@@ -127,8 +136,33 @@ def _at_the_name(problem: Problem, rows: list[str], name: str) -> Problem:
     return problem
 
 
+_ANY_ID_LINK = re.compile(r"\[((?:[^\[\]\n]|\[[^\]\n]*\])+)\]\[([a-z0-9-]*)\]")
+WITHHELD_WORDS = "*internal*"  # a link whose only words are the id of a withheld entry
+
+
+def unshared(text: str, handbook: Handbook) -> str:
+    """The text as a view that withholds entries shows it (the partner handbook): a link by id
+    to a withheld entry is only its words, a withheld `[[default]]` only its value."""
+    if not handbook.withheld or "[" not in text:
+        return text
+    withheld = handbook.withheld
+
+    def default(match: re.Match[str]) -> str:
+        name = match.group(1).strip()
+        return (withheld[name] or WITHHELD_WORDS) if name in withheld else match.group()
+
+    def link(match: re.Match[str]) -> str:
+        words, label = match.group(1), match.group(2)
+        if (label or words.strip().lower()) not in withheld:
+            return match.group()
+        return words if label else WITHHELD_WORDS
+
+    return _ANY_ID_LINK.sub(link, DEFAULT_MARK.sub(default, text))
+
+
 def plain(text: str, handbook: Handbook) -> str:
     """The text with each `[[default]]` replaced by its value (for search and descriptions)."""
+    text = unshared(text, handbook)
     if "[[" not in text:
         return text
     return DEFAULT_MARK.sub(lambda m: default_value(handbook, m.group(1).strip()) or m.group(), text)
@@ -165,4 +199,4 @@ def expand(page_text: str, handbook: Handbook) -> str:
 def linked(page: str, text: str, handbook: Handbook) -> str:
     """A page's Markdown with its `[[defaults]]` and links by id made into links relative to
     the page: what every generated and hand-written page goes through."""
-    return with_definitions(page, expand(text, handbook), handbook)
+    return with_definitions(page, expand(unshared(text, handbook), handbook), handbook)

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from . import layout
 from .kinds import Kinds
-from .model import Playbook, list_item_model
+from .model import Item, Playbook, list_item_model
 from .problems import Problem
 from .validate import Handbook
 
@@ -37,7 +37,7 @@ def _fields(cls: type[BaseModel], skip: set[str]) -> str:
         if name in skip:
             continue
         if item := list_item_model(info.annotation):
-            parts.append(f"`{name}` ({_fields(item, {'id', 'aliases', 'see', 'keywords'})})")
+            parts.append(f"`{name}` ({_fields(item, set(Item.model_fields))})")
         else:
             parts.append(f"`{name}`")
     return ", ".join(parts)

@@ -25,7 +25,9 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from . import search, search_docs
+from .audience import INTERNAL
 from .load import LoadCache
+from .model import AUDIENCES
 from .pipeline import Generated, Project, generate
 from .problems import ContentError, Problem
 from .render import TemplateFailure
@@ -63,6 +65,19 @@ def with_error_panel(page_html: str, problems: Sequence[Problem | str]) -> str:
     return page_html[: match.end()] + error_panel(problems) + page_html[match.end() :]
 
 
+AUDIENCE_VARIABLE = "HANDBOOK_AUDIENCE"  # which handbook `mkdocs build`/`serve` make: internal by default
+
+
+class AudienceSite(Config):  # type: ignore[no-untyped-call]
+    """The site of the partner handbook: `plugins: - handbook: partners:` in mkdocs.yml."""
+
+    site_name = config_options.Optional(config_options.Type(str))  # default: "<site_name> for partners"
+    site_url = config_options.Optional(config_options.Type(str))
+    site_dir = config_options.Optional(config_options.Type(str))  # default: site-partners
+    banner = config_options.Optional(config_options.Type(str))  # plain text across the top of every page
+    ask_url = config_options.Optional(config_options.Type(str))  # default: none (our issues are internal)
+
+
 class HandbookConfig(Config):  # type: ignore[no-untyped-call]
     """Options under `plugins: - handbook:` in mkdocs.yml; everything else comes from the folders."""
 
@@ -71,6 +86,11 @@ class HandbookConfig(Config):  # type: ignore[no-untyped-call]
     # "Ask the handbook's owners" from the search box: a new-issue URL with {title} and {body};
     # by default derived from repo_url; "" hides the link.
     ask_url = config_options.Optional(config_options.Type(str))
+    partners = config_options.SubConfig(AudienceSite)
+
+
+# Theme features that lead to the repository, which partners cannot open.
+REPOSITORY_FEATURES = ("content.action.edit", "content.action.view")
 
 
 class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-call]
@@ -87,6 +107,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         self.builds = 0  # in this process: a live preview rebuilds many times
         self.load_cache: LoadCache = {}
         self.page_docs: dict[str, list[search_docs.SearchDoc]] = {}  # hand-written page → its documents
+        self.audience: str | None = None  # set by `handbook build`; else HANDBOOK_AUDIENCE, else internal
+        self.built = INTERNAL  # the audience of the last build
 
     @property
     def dirty_rebuild(self) -> bool:
@@ -98,7 +120,11 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         self.dirty = dirty
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        project = Project(Path(config.config_file_path).resolve().parent)
+        audience = self.audience or os.environ.get(AUDIENCE_VARIABLE) or INTERNAL
+        if audience not in AUDIENCES:
+            raise PluginError(f"{AUDIENCE_VARIABLE}={audience!r}: use one of {', '.join(AUDIENCES)}")
+        project = Project(Path(config.config_file_path).resolve().parent, audience)
+        self.built = audience
         try:
             cache = self.load_cache if self.command == "serve" else None
             self.last_good = generate(project, cache=cache)
@@ -121,12 +147,16 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             self.preview_errors = [str(exc)]
             log.error(str(exc))
         config.nav = self.last_good.nav
+        config.docs_dir = str(project.build_dir)
+        ask = search.ask_url(config.repo_url, self.config.ask_url)
+        if audience != INTERNAL:
+            ask = self._as_audience_site(config, self.config.partners)
         entries, option = self.last_good.entries, self.config.search
         self.search_mode = search.choose(option, entries, self.config.pagefind_above)
         search.switch_off_material_search(config)  # the handbook's own box replaces Material's
         config.extra["handbook_search"] = {
             "engine": self.search_mode,
-            "ask": search.ask_url(config.repo_url, self.config.ask_url),
+            "ask": ask,
             "faq": "faq/" if any(d.url == "faq/" for d in self.last_good.search_docs) else "",
         }
         redirects = config.plugins.get("redirects")
@@ -140,8 +170,20 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             }
         return config
 
+    @staticmethod
+    def _as_audience_site(config: MkDocsConfig, site: AudienceSite) -> str:
+        """Make the site an audience's: its own name, address and banner, and nothing that leads
+        into the repository (its link, "edit this page"). Returns the search box's "ask" link."""
+        config.site_name = site.site_name or f"{config.site_name} for partners"
+        config.site_url = site.site_url
+        config.repo_url = config.repo_name = config.edit_uri = None
+        features = config.theme.get("features") or []
+        config.theme["features"] = [f for f in features if f not in REPOSITORY_FEATURES]
+        config.extra["handbook_banner"] = site.banner or ""
+        return site.ask_url or ""
+
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        edit_paths = self.last_good.edit_paths if self.last_good else {}
+        edit_paths = self.last_good.edit_paths if self.last_good and self.built == INTERNAL else {}
         for file in files:
             if not file.is_documentation_page():
                 continue

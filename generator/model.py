@@ -13,7 +13,7 @@ import re
 import types
 import typing
 from dataclasses import dataclass, field
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     BaseModel,
@@ -150,6 +150,32 @@ Keywords = Annotated[
 ]
 
 
+AudienceName = Literal["internal", "partners"]
+AUDIENCES: tuple[str, ...] = typing.get_args(AudienceName)
+
+
+def _one_or_many(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
+Audience = Annotated[
+    list[AudienceName] | None,
+    BeforeValidator(_one_or_many),
+    Field(min_length=1),
+    WithJsonSchema(
+        {
+            "description": "Who reads this: `internal` (our own people, the default) or "
+            "`[internal, partners]` (also the partner handbook). Entries inherit their playbook's "
+            "audience; an entry marked `internal` in a shared playbook stays out of the partner handbook.",
+            "anyOf": [
+                {"type": "string", "enum": list(AUDIENCES)},
+                {"type": "array", "items": {"type": "string", "enum": list(AUDIENCES)}, "minItems": 1},
+            ],
+        }
+    ),
+]
+
+
 class Entry(Strict):
     """Anything a reader may link to: it has an id, a label and may point elsewhere."""
 
@@ -157,6 +183,7 @@ class Entry(Strict):
     aliases: Aliases = []
     see: Refs = []
     keywords: Keywords = []
+    audience: Audience = None
 
     label_field: ClassVar[str]  # the field that links, headings and search results show
 
@@ -173,6 +200,7 @@ class Item(Strict):
     aliases: Aliases = []
     see: Refs = []
     keywords: Keywords = []
+    audience: Audience = None
 
     label_field: ClassVar[str]
 

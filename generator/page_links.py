@@ -76,6 +76,8 @@ def check_page(display: str, page: str, text: str, handbook: Handbook, pages: se
     for link in id_links(text):
         if link.label in handbook.aliases:
             message = f"'{link.label}' is a former id of '{handbook.aliases[link.label]}': link to that id"
+        elif link.label in handbook.withheld:  # kept from this audience: shown as plain words
+            continue
         elif link.label not in handbook.entries:
             hint = suggest(link.label, handbook.entries)
             message = f"unknown id '{link.label}' in a link{hint}; link entries as [text][ENTRY-ID]"

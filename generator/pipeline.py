@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
+from . import audience as audiences
 from . import (
     declared,
     derived,
@@ -25,11 +26,12 @@ from . import (
     review,
     rules,
     search_docs,
+    shared_pages,
     urls,
 )
 from .kind_templates import check_templates, failure_problem, render_problems
 from .load import LoadCache, find_playbooks, load_all
-from .model import KindSpec
+from .model import AUDIENCES, KindSpec
 from .problems import ContentError, Problem, sorted_problems
 from .render import TEMPLATES_DIR, Page, TemplateFailure, render_pages
 from .schema_comments import schema_comment_problems
@@ -46,9 +48,19 @@ NavItem = str | dict[str, Any]
 
 @dataclass(frozen=True)
 class Project:
-    """Where a handbook's sources and outputs live, all relative to its root folder."""
+    """Where a handbook's sources and outputs live, all relative to its root folder, and which
+    handbook to build from them: the internal one (everything) or an audience's view."""
 
     root: Path
+    audience: str = audiences.INTERNAL
+
+    def for_audience(self, name: str) -> Project:
+        return dataclasses.replace(self, audience=name)
+
+    @property
+    def suffix(self) -> str:
+        """What tells an audience's outputs from the internal handbook's: "" or "-partners"."""
+        return "" if self.audience == audiences.INTERNAL else f"-{self.audience}"
 
     # The files and folders that make up a handbook (besides the installed generator): what a
     # copy of it needs, for tests and benchmarks.
@@ -61,6 +73,7 @@ class Project:
         "CONTRIBUTING.md",
         "owners.yaml",
         "published-urls.txt",
+        "published-urls-partners.txt",
         "search.yaml",
         "kinds",
         ".github/CODEOWNERS",
@@ -84,7 +97,12 @@ class Project:
         return sorted(path for pattern in self.ID_FILES for path in self.root.glob(pattern) if path.is_file())
 
     def content_sources(self) -> dict[str, Path]:
-        """Hand-written files by docs-relative path (CONTRIBUTING.md is published too)."""
+        """Hand-written files by docs-relative path (CONTRIBUTING.md is published too), as this
+        project's audience reads them."""
+        return shared_pages.pages_for(self.audience, self.all_content_sources())
+
+    def all_content_sources(self) -> dict[str, Path]:
+        """Every hand-written file, whichever handbook publishes it, by its path in content/."""
         return content_sources(self.content_dir, {"contributing.md": self.contributing_file})
 
     @property
@@ -102,11 +120,12 @@ class Project:
 
     @property
     def build_dir(self) -> Path:
-        return self.root / "build" / "docs"
+        return self.root / "build" / f"docs{self.suffix}"
 
     @property
     def site_dir(self) -> Path:
-        return self.root / "site"
+        """Where `handbook build` puts the site (mkdocs.yml may name another for an audience)."""
+        return self.root / f"site{self.suffix}"
 
     @property
     def config_file(self) -> Path:
@@ -123,7 +142,8 @@ class Project:
 
     @property
     def manifest_file(self) -> Path:
-        return self.root / urls.MANIFEST
+        """The URLs this handbook has published: each audience's handbook keeps its own."""
+        return self.root / urls.manifest_name(self.audience)
 
     @property
     def owners_file(self) -> Path:
@@ -146,6 +166,8 @@ class Generated:
     playbooks: int = 0
     entries: int = 0
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
+    whole: Handbook | None = None  # every playbook, whoever the site is for
+    view: Handbook | None = None  # what this site's audience reads (the whole, for the internal one)
 
 
 def check_playbooks(project: Project, cache: LoadCache | None = None) -> tuple[Handbook, list[Problem]]:
@@ -176,56 +198,92 @@ def _text_of(path: Path) -> str:
 
 def check(project: Project) -> tuple[Handbook, list[Problem]]:
     """Everything the project enforces, for `handbook check`: what a build needs (the
-    playbooks, their owners, the search settings, every published URL), the handbook-wide
-    rules, and whether the derived files (URL manifest, CODEOWNERS, schemas) are current.
-    Collects every problem. A build checks only the first part, so a preview still works
-    while, say, a new playbook's URLs are not recorded yet."""
+    playbooks, their owners, the search settings, every published URL of every handbook built
+    from them), the handbook-wide rules, and whether the derived files (URL manifests,
+    CODEOWNERS, schemas) are current. Collects every problem. A build checks only the first
+    part, so a preview still works while, say, a new playbook's URLs are not recorded yet."""
     handbook, problems = check_sources(project)
-    problems += rules.check_rules(handbook)
+    problems += rules.check_rules(handbook) + audiences.marked_in_vain(handbook)
     kinds = ((pb.source.display, pb.model.kind) for pb in handbook.playbooks)
     problems += schema_comment_problems(project.root, project.schemas_dir, kinds)
+    problems += _page_audience_problems(project)
     if handbook.complete:  # with a file unread, these would blame healthy files
+        for other in audiences_in_use(project, handbook):
+            if other.audience != project.audience:
+                problems += _links_problems(other, audiences.view(handbook, other.audience))[1]
         problems += derived.stale(derived_files(project, handbook), handbook)
         problems += render_problems(project.root, project.kinds_dir, handbook, {p.path for p in problems})
-    return handbook, sorted_problems(problems)
+    return handbook, sorted_problems(list(set(problems)))
 
 
 def check_sources(project: Project) -> tuple[Handbook, list[Problem]]:
     """What a build needs to be valid: the playbooks, their owners, the search settings and
     every published URL."""
-    handbook, _, _, problems = _check_all(project)
+    handbook, _, _, _, problems = _check_all(project)
     return handbook, problems
 
 
+def audiences_in_use(project: Project, handbook: Handbook) -> list[Project]:
+    """The project of every handbook built from these sources: the internal one, and each
+    audience's that shares a playbook, has a page of its own or has published URLs."""
+    used = [project.for_audience(audiences.INTERNAL)]
+    for name in AUDIENCES[1:]:
+        other = project.for_audience(name)
+        pages = shared_pages.pages_for(name, project.all_content_sources())
+        if (
+            other.manifest_file.is_file()
+            or audiences.sharing(handbook, name).shared
+            or (
+                any(shared_pages.variant_of(path) for path in project.all_content_sources())
+                and any(path.endswith(".md") for path in pages)
+            )
+        ):
+            used.append(other)
+    return used
+
+
 def derived_files(project: Project, handbook: Handbook) -> derived.DerivedFiles:
-    published, produced, missing, _ = unrecorded_urls(project, handbook)
     team_map, _ = owners.read_owners(project.owners_file)  # its problems are check_sources'
-    pages = kind_docs.pages_with_blocks(project.root, project.content_sources())
-    return derived.DerivedFiles(
-        project.root,
-        project.manifest_file,
-        project.schemas_dir,
-        published,
-        produced,
-        missing,
-        team_map,
-        pages,
-    )
+    pages = kind_docs.pages_with_blocks(project.root, project.all_content_sources())
+    manifests = []
+    for each in audiences_in_use(project, handbook):
+        published, produced, missing, _ = unrecorded_urls(each, handbook)
+        manifests.append(derived.Manifest(each.manifest_file, published, produced, missing))
+    return derived.DerivedFiles(project.root, manifests, project.schemas_dir, team_map, pages)
 
 
 def _check_all(
     project: Project, cache: LoadCache | None = None
-) -> tuple[Handbook, urls.RedirectPlan, SearchSettings, list[Problem]]:
+) -> tuple[Handbook, Handbook, urls.RedirectPlan, SearchSettings, list[Problem]]:
+    """The whole handbook, the view of it that `project` builds (the same for the internal
+    handbook), the redirects that view's site needs, the search settings and every problem."""
     handbook, problems = check_playbooks(project, cache)
     settings, search_problems = read_search_settings(project.search_file)
-    plan = urls.RedirectPlan()
+    plan, view = urls.RedirectPlan(), handbook
     if handbook.complete:  # broken references do not hide lost URLs or unknown owners
         team_map, owner_problems = owners.read_owners(project.owners_file)
         problems += owner_problems + owners.check_owners(handbook, team_map)
-        pages = page_paths(project, handbook)
-        plan, url_problems = plan_links(project, handbook, pages)
-        problems += url_problems + content_link_problems(project, handbook, set(pages))
-    return handbook, plan, settings, sorted_problems(problems + search_problems)
+        view = audiences.view(handbook, project.audience)
+        plan, link_problems = _links_problems(project, view)
+        problems += link_problems
+    return handbook, view, plan, settings, sorted_problems(problems + search_problems)
+
+
+def _links_problems(project: Project, view: Handbook) -> tuple[urls.RedirectPlan, list[Problem]]:
+    """What keeps the links of `project`'s site working: its published URLs, and the links in
+    its hand-written pages."""
+    pages = page_paths(project, view)
+    plan, problems = plan_links(project, view, pages)
+    return plan, problems + content_link_problems(project, view, set(pages))
+
+
+def _page_audience_problems(project: Project) -> list[Problem]:
+    problems = []
+    for src in project.all_content_sources().values():
+        if src.suffix == ".md":
+            display = src.relative_to(project.root).as_posix()
+            problems += shared_pages.page_problems(display, src.read_text(encoding="utf-8", errors="replace"))
+    return problems
 
 
 def content_link_problems(project: Project, handbook: Handbook, pages: set[str]) -> list[Problem]:
@@ -241,10 +299,12 @@ def content_link_problems(project: Project, handbook: Handbook, pages: set[str])
 
 
 def page_paths(project: Project, handbook: Handbook) -> list[str]:
-    """Every page the site will have, as docs-relative Markdown paths."""
+    """Every page the site will have, as docs-relative Markdown paths (`handbook` is the view
+    of the project's audience). Review dates are our own business: not in an audience's site."""
     paths = [layout.page_path(pb.model) for pb in handbook.playbooks]
     paths += [layout.kind_index_path(cls.spec) for cls in handbook.kinds_used()]
-    paths.append(REVIEW_STATUS_PAGE)
+    if project.audience == audiences.INTERNAL:
+        paths.append(REVIEW_STATUS_PAGE)
     paths += [path for path in project.content_sources() if path.endswith(".md")]
     return paths
 
@@ -253,17 +313,20 @@ def plan_links(
     project: Project, handbook: Handbook, pages: list[str]
 ) -> tuple[urls.RedirectPlan, list[Problem]]:
     """Redirects for every published URL the site's `pages` no longer serve directly."""
-    published, problems = urls.read_manifest(project.manifest_file)
-    plan, found = urls.plan_redirects(handbook, published, pages)
+    display = project.manifest_file.name
+    published, problems = urls.read_manifest(project.manifest_file, display)
+    plan, found = urls.plan_redirects(handbook, published, pages, display)
     return plan, problems + found
 
 
 def unrecorded_urls(
     project: Project, handbook: Handbook
 ) -> tuple[list[urls.PublishedUrl], dict[str, str], list[str], list[Problem]]:
-    """The manifest, the URLs the site produces now, and those the manifest does not list yet."""
-    published, problems = urls.read_manifest(project.manifest_file)
-    produced = urls.produced_urls(handbook, page_paths(project, handbook))
+    """The manifest of `project`'s handbook, the URLs its site produces now, and those the
+    manifest does not list yet (`handbook` is the whole handbook)."""
+    view = audiences.view(handbook, project.audience)
+    published, problems = urls.read_manifest(project.manifest_file, project.manifest_file.name)
+    produced = urls.produced_urls(view, page_paths(project, view))
     missing = sorted(set(produced) - {item.url for item in published})
     return published, produced, missing, problems
 
@@ -316,12 +379,14 @@ def generate(
 
     A live preview passes a `cache`, so that unchanged playbooks are not parsed again."""
     clock = _Stopwatch()
-    handbook, plan, settings, problems = _check_all(project, cache)
+    whole, handbook, plan, settings, problems = _check_all(project, cache)
     clock.lap("load and validate")
     if problems:
         raise ContentError(problems)
+    internal = project.audience == audiences.INTERNAL
+    shared = audiences.sharing(whole, AUDIENCES[1]) if internal else None  # marked on internal pages
     try:
-        pages = render_pages(handbook, review.today(), templates_dir, project.kinds_dir)
+        pages = render_pages(handbook, review.today(), templates_dir, project.kinds_dir, shared)
     except TemplateFailure as failure:  # in a declared kind's template, it is the handbook's problem
         if (problem := failure_problem(project.root, failure)) is None:
             raise
@@ -352,7 +417,7 @@ def generate(
     kinds = [cls.spec for cls in handbook.kinds_used()]
     nav = build_nav(pages, content_pages, kinds)
     docs = search_docs.playbook_docs(handbook)
-    docs += search_docs.index_page_docs(kinds, layout.page_url(REVIEW_STATUS_PAGE))
+    docs += search_docs.index_page_docs(kinds, layout.page_url(REVIEW_STATUS_PAGE) if internal else None)
     clock.lap("search documents")
     return Generated(
         nav,
@@ -365,6 +430,8 @@ def generate(
         timings=clock.laps,
         search_docs=docs,
         search_settings=settings,
+        whole=whole,
+        view=handbook,
     )
 
 

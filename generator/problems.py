@@ -37,6 +37,8 @@ class Problem:
     message: str
     # The file could not be read at all: listed first, since other problems may follow from it.
     root_cause: bool = field(default=False, compare=False)
+    # "warning": worth knowing, never a failure (`handbook check` still exits 0).
+    severity: str = field(default="error", compare=False)
 
     def __post_init__(self) -> None:
         # Messages quote YAML keys and values: one problem is always one line, and nothing
@@ -45,7 +47,11 @@ class Problem:
         object.__setattr__(self, "message", shown(self.message))
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.col}: error: {self.message}"
+        return f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message}"
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
 
 
 class ContentError(Exception):
@@ -73,7 +79,7 @@ def _codeclimate(problem: Problem) -> dict[str, object]:
         "description": problem.message,
         "check_name": "handbook-check",
         "fingerprint": hashlib.sha256(str(problem).encode()).hexdigest(),
-        "severity": "major",
+        "severity": "major" if problem.is_error else "minor",
         "location": {"path": problem.path, "lines": {"begin": problem.line}},
     }
 
@@ -81,6 +87,8 @@ def _codeclimate(problem: Problem) -> dict[str, object]:
 def _fields(problem: Problem) -> dict[str, object]:
     fields = asdict(problem)
     del fields["root_cause"]
+    if problem.is_error:  # the format predates warnings: an entry without severity is an error
+        del fields["severity"]
     return fields
 
 
@@ -94,7 +102,7 @@ def format_problems(problems: list[Problem], fmt: str) -> str:
         return json.dumps([_codeclimate(p) for p in ordered], indent=2)
     if fmt == "github":
         return "\n".join(
-            f"::error file={_github_escape(p.path, prop=True)},line={p.line},col={p.col}"
+            f"::{p.severity} file={_github_escape(p.path, prop=True)},line={p.line},col={p.col}"
             f"::{_github_escape(p.message, prop=False)}"
             for p in ordered
         )

@@ -19,6 +19,7 @@ from pathlib import Path
 import jinja2
 
 from . import inline, layout
+from .audience import INTERNAL, WITHHELD_TEXT, Sharing
 from .kinds.operating_model import ISO_44001_STAGES
 from .model import KindSpec, Playbook, section_title
 from .review import review_of
@@ -100,10 +101,17 @@ def make_environment(
 
 
 class Renderer:
-    def __init__(self, handbook: Handbook, env: jinja2.Environment, today: dt.date):
+    def __init__(
+        self, handbook: Handbook, env: jinja2.Environment, today: dt.date, shared: Sharing | None = None
+    ):
         self.handbook = handbook
         self.env = env
         env.filters["words"] = lambda text: inline.words(text, handbook)  # text shown inside HTML
+        # Who reads the pages; in the internal handbook, whether the partner handbook has a
+        # model (a playbook, an entry, an item), so that pages can show what is shared.
+        env.globals["audience"] = handbook.audience
+        env.globals["shared"] = (lambda model: shared.includes(model)) if shared else (lambda model: False)
+        self.shared = shared
         self.today = today
         self._links: dict[str, dict[str, str]] = {}  # page folder → entry id → Markdown link
 
@@ -118,6 +126,8 @@ class Renderer:
         def link(entry_id: str) -> str:
             if entry_id not in made:
                 entry = self.handbook.entries.get(entry_id)
+                if entry is None and entry_id in self.handbook.withheld:  # not in this audience's view
+                    return WITHHELD_TEXT
                 if entry is None:  # only a template can ask for this: references are validated
                     raise jinja2.TemplateRuntimeError(f"link('{entry_id}'): no entry has this id")
                 href = layout.relative_link(from_page, layout.page_path(entry.playbook))
@@ -148,16 +158,19 @@ class Renderer:
     def playbook_page(self, playbook: Playbook, source: str) -> Page:
         path = layout.page_path(playbook)
         review = review_of(playbook, self.today)
-        meta = {
+        meta: dict[str, object] = {
             "title": playbook.title,
             "description": first_paragraph(playbook.summary),
             "tags": list(playbook.tags),
-            "source": source,
-            "owner": playbook.owner,
-            "last_reviewed": review.last_reviewed.isoformat(),
-            "next_review": review.due.isoformat(),
-            "review_status": review.status,
         }
+        if self.handbook.audience == INTERNAL:  # where it comes from, who owns it: our business
+            meta |= {
+                "source": source,
+                "owner": playbook.owner,
+                "last_reviewed": review.last_reviewed.isoformat(),
+                "next_review": review.due.isoformat(),
+                "review_status": review.status,
+            }
         front_matter = front_matter_block(meta)
         try:
             text = self._render(
@@ -170,11 +183,20 @@ class Renderer:
                 referenced_by=lambda entry_id: self.handbook.backlinks.get(entry_id, []),
                 playbooks_of=self.playbooks_of,
                 backlink_pages=self.backlink_pages,
+                internal_only=self._internal_only(playbook),
             )
         except TemplateFailure as failure:
             failure.playbook = (playbook, source)
             raise
         return Page(path, playbook.title, text, source, layout.section_order(playbook))
+
+    def _internal_only(self, playbook: Playbook) -> Callable[[object], bool]:
+        """`internal_only(entry)` for a page's templates: in the internal handbook, on a page
+        partners have too, whether they do not have this entry (or item)."""
+        shared = self.shared
+        if shared is None or not shared.includes(playbook):
+            return lambda model: False
+        return lambda model: not shared.includes(model)
 
     def backlink_pages(self, entry_id: str) -> list[tuple[str, int]]:
         """The playbooks whose entries link to an entry, with how many, in first-link order:
@@ -214,10 +236,15 @@ class Renderer:
 
 
 def render_pages(
-    handbook: Handbook, today: dt.date, templates_dir: Path = TEMPLATES_DIR, kinds_dir: Path | None = None
+    handbook: Handbook,
+    today: dt.date,
+    templates_dir: Path = TEMPLATES_DIR,
+    kinds_dir: Path | None = None,
+    shared: Sharing | None = None,
 ) -> list[Page]:
-    """One page per playbook, one index page per kind that has playbooks, and the review status."""
-    renderer = Renderer(handbook, make_environment(templates_dir, kinds_dir), today)
+    """One page per playbook, one index page per kind that has playbooks, and (in the internal
+    handbook) the review status. `shared` marks what the partner handbook has too."""
+    renderer = Renderer(handbook, make_environment(templates_dir, kinds_dir), today, shared)
     pages: list[Page] = []
     by_kind: dict[str, list[Playbook]] = {}
     for pb in handbook.playbooks:
@@ -226,7 +253,8 @@ def render_pages(
     for cls in handbook.kinds_used():
         ordered = sorted(by_kind[cls.spec.name], key=layout.section_order)
         pages.append(renderer.kind_index_page(cls.spec, ordered))
-    pages.append(renderer.review_status_page())
+    if handbook.audience == INTERNAL:
+        pages.append(renderer.review_status_page())
     return [_with_links_in_text(page, handbook) for page in pages]
 
 

@@ -54,6 +54,7 @@ _NOT_TEXT = {
     "review_every_months",
     "order",
     "references",
+    "audience",
 }
 SEPARATOR = " › "
 COMMON_GROUP_SHARE = 0.25  # a synonym group used by more of the documents than this is common...
@@ -166,17 +167,21 @@ def _holds_entries(annotation: Any) -> bool:
     return item is not None and issubclass(item, (Entry, Item))
 
 
-def index_page_docs(kinds: list[KindSpec], review_status_url: str) -> list[SearchDoc]:
-    """The generated section pages (one per kind) and the review status page."""
+def index_page_docs(kinds: list[KindSpec], review_status_url: str | None) -> list[SearchDoc]:
+    """The generated section pages (one per kind) and the review status page, if the site has one."""
     docs = [
         SearchDoc(layout.page_url(layout.kind_index_path(spec)), spec.title, "Handbook section", spec.intro)
         for spec in kinds
     ]
-    docs.append(
-        SearchDoc(
-            review_status_url, "Review status", "Handbook", "When each playbook was last reviewed and is due."
+    if review_status_url is not None:
+        docs.append(
+            SearchDoc(
+                review_status_url,
+                "Review status",
+                "Handbook",
+                "When each playbook was last reviewed and is due.",
+            )
         )
-    )
     return docs
 
 

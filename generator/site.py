@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from mkdocs.commands.build import build as mkdocs_build
@@ -15,7 +19,9 @@ from mkdocs.commands.serve import serve as mkdocs_serve
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
-from .mkdocs_plugin import HandbookPlugin
+from . import leaks
+from .audience import INTERNAL
+from .mkdocs_plugin import AUDIENCE_VARIABLE, HandbookPlugin
 from .pipeline import Generated, Project
 from .problems import Problem
 from .render import TEMPLATES_DIR
@@ -40,12 +46,17 @@ def _configure_logging(verbose: bool) -> None:
 STAGING_PREFIX = "site-"
 
 
-def recover_interrupted_build(project: Project) -> None:
+def _staging_prefix(project: Project) -> str:
+    """Each handbook's own, so that building one never clears the other's build in progress."""
+    return STAGING_PREFIX if project.audience == INTERNAL else f"{project.audience}-{STAGING_PREFIX}"
+
+
+def recover_interrupted_build(project: Project, site_dir: Path) -> None:
     """Undo what a killed build (SIGKILL, power loss) may have left behind."""
-    for stale in project.build_dir.parent.glob(f"{STAGING_PREFIX}*"):
+    for stale in project.build_dir.parent.glob(f"{_staging_prefix(project)}*"):
         if stale.is_dir():
             shutil.rmtree(stale, ignore_errors=True)
-    restore_interrupted_swap(project.site_dir)
+    restore_interrupted_swap(site_dir)
 
 
 class ContentProblems(SiteError):
@@ -56,24 +67,41 @@ class ContentProblems(SiteError):
         self.problems = problems
 
 
-def build_site(project: Project, *, strict: bool = True, verbose: bool = False) -> Generated:
+@dataclass(frozen=True)
+class Built:
+    generated: Generated
+    site_dir: Path  # where the site is now (or would have gone, without publishing)
+    leak_check: leaks.Report | None  # for a site built for an audience
+
+
+def build_site(
+    project: Project, *, strict: bool = True, verbose: bool = False, publish: bool = True
+) -> Built:
     """MkDocs build (which regenerates the Markdown) into a temporary folder, then swap.
 
-    `site/` is replaced only by a complete build. A failure, Ctrl-C or SIGTERM before the swap
-    removes the temporary folder and leaves the previous `site/` exactly as it was; the swap
-    itself runs with those signals held back until it is done. Returns what was generated,
-    with the time each stage took (also written to build/timings.json).
+    The site replaces the previous one (`site/`, or the audience's folder) only when it is
+    complete and, for an audience, when the leak check found nothing withheld in it. A failure,
+    Ctrl-C or SIGTERM before the swap removes the temporary folder and leaves the previous site
+    exactly as it was; the swap itself runs with those signals held back until it is done.
+    Without `publish` the site is checked and thrown away. Returns what was generated, with the
+    time each stage took (also written to build/timings.json).
     """
     _configure_logging(verbose)
     project.build_dir.mkdir(parents=True, exist_ok=True)
-    recover_interrupted_build(project)
-    staging = tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=project.build_dir.parent)
+    target = project.site_dir
+    staging = tempfile.mkdtemp(prefix=_staging_prefix(project), dir=project.build_dir.parent)
     plugin: HandbookPlugin | None = None
     try:
-        config = load_config(str(project.config_file), site_dir=staging, strict=strict)
+        config = load_config(
+            str(project.config_file), site_dir=staging, docs_dir=str(project.build_dir), strict=strict
+        )
         plugin = config.plugins.get("handbook")
         if plugin is not None:
             plugin.quiet_problems = True
+            plugin.audience = project.audience
+            target = _site_dir(project, plugin)
+        recover_interrupted_build(project, target)
+        repo_url = config.repo_url  # an audience's site drops it: the leak check looks for it
         config.plugins.on_startup(command="build", dirty=False)
         started = time.perf_counter()
         try:
@@ -89,13 +117,64 @@ def build_site(project: Project, *, strict: bool = True, verbose: bool = False) 
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    replace_dir(Path(staging), project.site_dir)
     if plugin is None or plugin.last_good is None:
+        shutil.rmtree(staging, ignore_errors=True)
         raise SiteError("the 'handbook' plugin is missing from mkdocs.yml")
     generated: Generated = plugin.last_good
+    report = None
+    try:
+        if project.audience != INTERNAL and generated.whole:
+            started = time.perf_counter()
+            report = leaks.check_site(
+                Path(staging),
+                project.root,
+                generated.whole,
+                project.audience,
+                shared_sources(project),
+                repo_url,
+            )
+            generated.timings["leak check"] = time.perf_counter() - started
+            if report.problems:
+                raise ContentProblems(report.problems)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    if publish:
+        replace_dir(Path(staging), target)
+    else:
+        shutil.rmtree(staging, ignore_errors=True)
     timings = {**generated.timings, "whole build (MkDocs, including the generator)": total}
-    (project.build_dir.parent / "timings.json").write_text(json.dumps(timings, indent=2) + "\n")
-    return generated
+    (project.build_dir.parent / f"timings{project.suffix}.json").write_text(
+        json.dumps(timings, indent=2) + "\n"
+    )
+    return Built(generated, target, report)
+
+
+def shared_sources(project: Project) -> list[str]:
+    """What the audience reads besides the playbooks: its pages, and the search synonyms."""
+    pages = [src for path, src in project.content_sources().items() if path.endswith(".md")]
+    pages += [project.search_file] if project.search_file.is_file() else []
+    return [src.read_text(encoding="utf-8", errors="replace") for src in pages]
+
+
+def _site_dir(project: Project, plugin: HandbookPlugin) -> Path:
+    """Where the site goes: `site/`, or an audience's folder (mkdocs.yml may name it)."""
+    configured = plugin.config.partners.site_dir if project.audience != INTERNAL else None
+    return project.root / configured if configured else project.site_dir
+
+
+@contextmanager
+def _audience(name: str) -> Iterator[None]:
+    """Tell the plugin, which MkDocs creates while serving, which handbook to make."""
+    before = os.environ.get(AUDIENCE_VARIABLE)
+    os.environ[AUDIENCE_VARIABLE] = name
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(AUDIENCE_VARIABLE, None)
+        else:
+            os.environ[AUDIENCE_VARIABLE] = before
 
 
 def serve_site(project: Project, *, host: str, port: int, dirty: bool = False, verbose: bool = True) -> None:
@@ -111,12 +190,14 @@ def serve_site(project: Project, *, host: str, port: int, dirty: bool = False, v
     extra = (project.contributing_file, project.manifest_file, project.owners_file)
     watch += [str(path) for path in extra if path.is_file()]
     try:
-        mkdocs_serve(
-            str(project.config_file),
-            dev_addr=f"{host}:{port}",
-            livereload=True,
-            watch=watch,
-            build_type="dirty" if dirty else None,
-        )
+        with _audience(project.audience):
+            mkdocs_serve(
+                str(project.config_file),
+                dev_addr=f"{host}:{port}",
+                livereload=True,
+                watch=watch,
+                docs_dir=str(project.build_dir),
+                build_type="dirty" if dirty else None,
+            )
     except MkDocsException as exc:
         raise SiteError(str(exc)) from None

@@ -22,6 +22,13 @@ from .validate import EntryInfo, Handbook
 from .write import write_text_atomically
 
 MANIFEST = "published-urls.txt"
+
+
+def manifest_name(audience: str) -> str:
+    """The internal handbook's manifest, or an audience's own: published-urls-partners.txt."""
+    return MANIFEST if audience == "internal" else MANIFEST.replace(".txt", f"-{audience}.txt")
+
+
 GO_DIR = "go"
 HEADER = """\
 # Every URL this handbook has published (relative to the site root) and what served it:
@@ -106,7 +113,7 @@ def _relative(from_url: str, to_url: str) -> str:
 
 
 def plan_redirects(
-    handbook: Handbook, published: list[PublishedUrl], page_paths: Iterable[str]
+    handbook: Handbook, published: list[PublishedUrl], page_paths: Iterable[str], manifest: str = MANIFEST
 ) -> tuple[RedirectPlan, list[Problem]]:
     md_by_url = {url_of_page(path): path for path in page_paths}
     produced = produced_urls(handbook, md_by_url.values())
@@ -121,7 +128,7 @@ def plan_redirects(
             moved[item.url] = entry_url(target)
         else:
             lost.append(item)
-    problems = _lost_url_problems(lost)
+    problems = _lost_url_problems(lost, manifest, handbook)
     for alias, entry_id in handbook.aliases.items():
         entry = handbook.entries[entry_id]
         current = entry_url(entry)
@@ -144,7 +151,7 @@ def plan_redirects(
     return plan, problems
 
 
-def _lost_url_problems(lost: list[PublishedUrl]) -> list[Problem]:
+def _lost_url_problems(lost: list[PublishedUrl], manifest: str, handbook: Handbook) -> list[Problem]:
     """One problem per lost URL; the anchors of a lost page are counted in the page's problem,
     since they have the one cause."""
     lost_pages = {item.url for item in lost if "#" not in item.url}
@@ -160,6 +167,11 @@ def _lost_url_problems(lost: list[PublishedUrl]) -> list[Problem]:
             continue
         if item.source.startswith("page:"):
             why = f"the page {item.source.removeprefix('page:')} no longer exists; restore it"
+        elif item.source in handbook.withheld:
+            why = (
+                f"entry '{item.source}' is no longer shared with this handbook's readers; share it "
+                "again (`audience:`), or list its id under `aliases:` of a shared entry that replaces it"
+            )
         else:
             why = (
                 f"entry '{item.source}' was removed or renamed; keep it, or list '{item.source}' "
@@ -171,7 +183,7 @@ def _lost_url_problems(lost: list[PublishedUrl]) -> list[Problem]:
             also = f" (and {len(on_page)} anchor(s) on it, lines {lines[0]}-{lines[-1]})"
         problems.append(
             Problem(
-                MANIFEST,
+                manifest,
                 item.line,
                 1,
                 f"'{item.url}'{also} is published but no page or redirect serves it any more: {why}, "

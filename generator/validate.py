@@ -62,6 +62,11 @@ class Handbook:
     # would publish is known, so published URLs can be checked even while references are broken.
     complete: bool = True
     kinds: Kinds = field(default_factory=built_in_kinds)  # the built-in kinds and the handbook's own
+    # Who reads this handbook. The partner handbook is a view of the whole one (audience.view):
+    # `withheld` holds the ids and former ids it leaves out, each with what a `[[default]]`
+    # naming it shows instead (the value of a withheld default; None for other entries).
+    audience: str = "internal"
+    withheld: dict[str, str | None] = field(default_factory=dict)
 
     def kinds_used(self) -> list[type[Playbook]]:
         """The kinds that have playbooks, in navigation order."""

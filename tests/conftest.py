@@ -98,3 +98,14 @@ def browser() -> Iterator[Any]:
 
     with chromium() as b:
         yield b
+
+
+@pytest.fixture(scope="session")
+def partner_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The shipped handbook's partner handbook, built once by `handbook build --audience
+    partners`; yields the handbook's folder (the site is in site-partners/)."""
+    root = copy_project(tmp_path_factory.mktemp("partners") / "handbook")
+    result = run_handbook("build", "--audience", "partners", cwd=root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "leak check:" in result.stdout and "none found" in result.stdout
+    yield root

@@ -46,7 +46,8 @@ def _rename_and_move(root: Path) -> None:
     assert "[Pilot plan checklist][pilot-checklist]" in (root / "content" / "index.md").read_text()
     moved = _cut_question(faq, "faq-how-often-visit")
     (playbooks / "partner-faq-visits.yaml").write_text(
-        "id: partner-faq-visits\ntitle: Visiting partners\nkind: faq\nsummary: Meeting partners in person.\n"
+        "id: partner-faq-visits\ntitle: Visiting partners\nkind: faq\naudience: [internal, partners]\n"
+        "summary: Meeting partners in person.\n"
         "owner: Partner Management Office\nlast_reviewed: 2026-11-22\ntags: [visits]\n"
         "references: [ref-long-term-partner-considerations]\n"
         "groups:\n  - id: faq-group-visits\n    title: Visits\n    questions:\n" + moved,
@@ -88,29 +89,29 @@ def _plan(root: Path) -> tuple[Any, Any]:
 
 
 def test_removed_entry_without_alias_fails_check_naming_the_url(project: Path) -> None:
-    _cut_question(project / "playbooks" / "partner-faq.yaml", "faq-how-often-visit")
+    _cut_question(project / "playbooks" / "partner-faq.yaml", "faq-domain-experience")
     result = run_handbook("check", cwd=project)
     assert result.returncode == 1
     line = next(
         n
         for n, text in enumerate((project / MANIFEST).read_text().splitlines(), 1)
-        if "#faq-how-often-visit" in text
+        if "#faq-domain-experience" in text
     )
     assert result.stdout.startswith(
-        f"{MANIFEST}:{line}:1: error: '/faq/partner-faq/#faq-how-often-visit' is published but no page or "
-        "redirect serves it any more: entry 'faq-how-often-visit' was removed or renamed"
+        f"{MANIFEST}:{line}:1: error: '/faq/partner-faq/#faq-domain-experience' is published but no page or "
+        "redirect serves it any more: entry 'faq-domain-experience' was removed or renamed"
     ), result.stdout
     assert "Traceback" not in result.stdout + result.stderr
     assert run_handbook("build", cwd=project).returncode == 1
 
 
 def test_retiring_a_url_takes_the_forget_flag(project: Path) -> None:
-    _cut_question(project / "playbooks" / "partner-faq.yaml", "faq-how-often-visit")
+    _cut_question(project / "playbooks" / "partner-faq.yaml", "faq-domain-experience")
     assert run_handbook("urls", cwd=project).returncode == 0  # adds, never removes
     assert run_handbook("check", cwd=project).returncode == 1
     refused = run_handbook("urls", "--forget", "/faq/partner-faq/", cwd=project)
     assert refused.returncode == 1 and "is still published" in refused.stderr
-    gone = "/faq/partner-faq/#faq-how-often-visit"
+    gone = "/faq/partner-faq/#faq-domain-experience"
     assert run_handbook("urls", "--forget", gone, cwd=project).returncode == 0
     assert gone not in (project / MANIFEST).read_text()
     assert run_handbook("check", cwd=project).returncode == 0
@@ -131,10 +132,12 @@ def test_new_urls_are_flagged_until_recorded(project: Path) -> None:
     )
     checked = run_handbook("check", cwd=project)
     assert checked.returncode == 1
-    assert checked.stdout.startswith(
+    assert (
         f"{MANIFEST}:{len((project / MANIFEST).read_text().splitlines()) + 1}:1: error: "
         "'/faq/partner-faq/#faq-pilot-length' published but not recorded here"
-    )
+    ) in checked.stdout
+    # the FAQ is shared, and so is a new question in it: the partner handbook publishes it too
+    assert "published-urls-partners.txt:" in checked.stdout
     assert checked.stdout.rstrip().endswith("run `handbook fix`")
     fixed = run_handbook("fix", cwd=project)
     assert fixed.returncode == 0 and "recorded 1 new published URL(s)" in fixed.stdout

@@ -261,3 +261,25 @@ def test_odd_queries_search_rather_than_fail(sites: dict[str, Path], browser: An
             search(page, base, query)
             assert "not available" not in status.inner_text(), (query, status.inner_text())
         assert search(page, base, "exit exit plan")
+
+
+def test_the_partner_search_never_finds_an_internal_entry_even_by_its_exact_title(
+    partner_site: Path, built_site: Path, browser: Any
+) -> None:
+    from generator import audience
+    from generator.pipeline import Project, check_playbooks
+
+    whole, _ = check_playbooks(Project(partner_site))
+    view = audience.view(whole, "partners")
+    withheld = set(whole.entries) - set(view.entries)
+    costs = whole.entries["faq-structure-costs"]  # "How should we structure costs …?": internal
+    assert "faq-structure-costs" in withheld
+    with opened(browser, built_site) as (page, base):  # our own people find it first
+        assert search(page, base, costs.label)[0].endswith("#faq-structure-costs")
+    shared = view.entries["faq-how-often-visit"]
+    with opened(browser, partner_site / "site-partners") as (page, base):
+        hits = search(page, base, costs.label)
+        assert not [
+            h for h in hits if h.partition("#")[2] in withheld or h.partition("#")[0].strip("/") in withheld
+        ]
+        assert search(page, base, shared.label)[0].endswith("#faq-how-often-visit")

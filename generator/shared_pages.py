@@ -1,0 +1,77 @@
+"""Which hand-written pages each audience reads.
+
+A page in `content/` is internal unless its front matter says `audience: [internal, partners]`.
+A page written only for partners is named with the audience before `.md`: `index.partners.md`
+is the partner handbook's home page, in place of `index.md`, and the internal handbook leaves
+it out. Other files (styles, scripts, images) are in every handbook.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+
+from .model import AUDIENCES
+from .page_links import position
+from .problems import Problem
+
+INTERNAL = AUDIENCES[0]
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.DOTALL)
+_AUDIENCE_LINE = re.compile(r"^audience[ \t]*:[ \t]*(.*?)[ \t]*$", re.MULTILINE)
+
+
+def variant_of(path: str) -> tuple[str, str] | None:
+    """('index.md', 'partners') for 'index.partners.md'; None for a page for everyone."""
+    for audience in AUDIENCES[1:]:
+        suffix = f".{audience}.md"
+        if path.endswith(suffix):
+            return path.removesuffix(suffix) + ".md", audience
+    return None
+
+
+def declared_audience(text: str) -> tuple[list[str] | None, str | None, int]:
+    """The `audience:` of a page's front matter: (values, problem, offset of the value)."""
+    head = _FRONT_MATTER.match(text)
+    found = _AUDIENCE_LINE.search(head.group(1)) if head else None
+    if head is None or found is None:
+        return None, None, 0
+    offset = head.start(1) + found.start(1)
+    try:
+        value = yaml.safe_load(found.group(1))
+    except yaml.YAMLError:
+        value = None
+    values = [value] if isinstance(value, str) else value
+    if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
+        return None, f"`audience:` must be one of {', '.join(AUDIENCES)}, or a list of them", offset
+    unknown = [v for v in values if v not in AUDIENCES]
+    if unknown:
+        return None, f"unknown audience '{unknown[0]}': use {', '.join(AUDIENCES)}", offset
+    return values, None, offset
+
+
+def page_problems(display: str, text: str) -> list[Problem]:
+    _, problem, offset = declared_audience(text)
+    return [Problem(display, *position(text, offset), problem)] if problem else []
+
+
+def pages_for(audience: str, sources: dict[str, Path]) -> dict[str, Path]:
+    """The hand-written files `audience` reads, by the path they are published under."""
+    chosen: dict[str, Path] = {}
+    for path, src in sources.items():
+        variant = variant_of(path)
+        if variant is not None:
+            if variant[1] == audience:
+                chosen[variant[0]] = src
+        elif not path.endswith(".md") or audience == INTERNAL or audience in _audience_of(src):
+            chosen.setdefault(path, src)
+    return chosen
+
+
+def _audience_of(path: Path) -> list[str]:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return []
+    return declared_audience(text)[0] or []
