@@ -159,9 +159,8 @@ def _one_or_many(value: Any) -> Any:
 
 
 Audience = Annotated[
-    list[AudienceName] | None,
+    Annotated[list[AudienceName], Field(min_length=1)] | None,
     BeforeValidator(_one_or_many),
-    Field(min_length=1),
     WithJsonSchema(
         {
             "description": "Who reads this: `internal` (our own people, the default) or "
