@@ -25,18 +25,16 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from .inline import DEFAULT_MARK
+from . import inline
 from .kinds.defaults import Default
 from .load import Loc, SourceFile
-from .model import AUDIENCES, Entry, Item, Linkable, Playbook, RefsMarker
-from .page_links import id_links
+from .model import AUDIENCES, Entry, Item, Linkable, Playbook, refs_marker
 from .problems import Problem
 from .validate import Handbook, ValidPlaybook
 
 INTERNAL, PARTNERS = AUDIENCES
 DEFAULT: tuple[str, ...] = (INTERNAL,)
 LISTED = 6  # internal entries named in a warning; the rest are counted
-WITHHELD_TEXT = "*internal*"  # in place of a required reference to a withheld entry
 
 
 def handbook_name(audience: str) -> str:
@@ -93,10 +91,6 @@ def sharing(handbook: Handbook, audience: str = PARTNERS) -> Sharing:
     return Sharing(audience, decisions, shared)
 
 
-def _marker(info: FieldInfo) -> RefsMarker | None:
-    return next((m for m in info.metadata if isinstance(m, RefsMarker)), None)
-
-
 def _optional(info: FieldInfo) -> bool:
     return not info.is_required() or type(None) in typing.get_args(info.annotation)
 
@@ -108,7 +102,7 @@ def _copy(model: BaseModel, share: Sharing, copies: dict[int, BaseModel]) -> Bas
         return None
     updates: dict[str, Any] = {}
     for name, value, _, info in _parts(model, ()):
-        if _marker(info) is not None:
+        if refs_marker(info) is not None:
             if isinstance(value, list) and any(v not in share.shared for v in value):
                 updates[name] = [v for v in value if v in share.shared]
             elif isinstance(value, str) and value not in share.shared and _optional(info):
@@ -219,13 +213,13 @@ def dependencies(handbook: Handbook) -> list[Problem]:
             if not shared:
                 continue
             for _, value, at, info in _parts(model, loc):
-                if _marker(info) is not None and isinstance(value, list):
+                if refs_marker(info) is not None and isinstance(value, list):
                     for i, target in enumerate(value):
                         note(target, pb.source, (*at, i))
-                elif _marker(info) is not None and isinstance(value, str):
+                elif refs_marker(info) is not None and isinstance(value, str):
                     note(value, pb.source, at)
                 elif isinstance(value, str) and "[" in value:
-                    for named in [link.label for link in id_links(value)] + _defaults_named(value):
+                    for _, named in inline.text_problems(handbook, value):
                         note(named, pb.source, at)
     problems = []
     for display, targets in first.items():
@@ -251,7 +245,3 @@ def dependencies(handbook: Handbook) -> list[Problem]:
 
 def _line(source: SourceFile, loc: Loc) -> int:
     return source.problem(loc, "").line
-
-
-def _defaults_named(text: str) -> list[str]:
-    return [match.group(1).strip() for match in DEFAULT_MARK.finditer(text)]

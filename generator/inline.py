@@ -28,6 +28,7 @@ _IN_A_DOCUMENT = (
 DEFAULT_MARK = re.compile(r"\[\[([^\[\]\n]*)\]\]")
 __all__ = [
     "DEFAULT_TITLE",
+    "WITHHELD_TEXT",
     "check_defaults",
     "check_playbooks",
     "expand",
@@ -137,7 +138,9 @@ def _at_the_name(problem: Problem, rows: list[str], name: str) -> Problem:
 
 
 _ANY_ID_LINK = re.compile(r"\[((?:[^\[\]\n]|\[[^\]\n]*\])+)\]\[([a-z0-9-]*)\]")
-WITHHELD_WORDS = "*internal*"  # a link whose only words are the id of a withheld entry
+# What a view that withholds an entry shows for a reference with nothing else to show: a
+# required role, a link whose only words are the id.
+WITHHELD_TEXT = "*internal*"
 
 
 def unshared(text: str, handbook: Handbook) -> str:
@@ -149,13 +152,13 @@ def unshared(text: str, handbook: Handbook) -> str:
 
     def default(match: re.Match[str]) -> str:
         name = match.group(1).strip()
-        return (withheld[name] or WITHHELD_WORDS) if name in withheld else match.group()
+        return (withheld[name] or WITHHELD_TEXT) if name in withheld else match.group()
 
     def link(match: re.Match[str]) -> str:
         words, label = match.group(1), match.group(2)
         if (label or words.strip().lower()) not in withheld:
             return match.group()
-        return words if label else WITHHELD_WORDS
+        return words if label else WITHHELD_TEXT
 
     return _ANY_ID_LINK.sub(link, DEFAULT_MARK.sub(default, text))
 

@@ -27,7 +27,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from . import audience, inline, owners
-from .model import Entry, Item, RefsMarker
+from .model import Entry, Item, refs_marker
 from .problems import Problem
 from .validate import Handbook
 
@@ -73,7 +73,7 @@ def _own_texts(model: BaseModel) -> Iterator[tuple[str, str]]:
     """(field, text) of a model's own text fields: not those of the models inside it."""
     for name, info in type(model).model_fields.items():
         value = getattr(model, name)
-        if name in _NOT_TEXT or any(isinstance(m, RefsMarker) for m in info.metadata):
+        if name in _NOT_TEXT or refs_marker(info) is not None:
             continue
         for text in value if isinstance(value, list) else [value]:
             if isinstance(text, str):

@@ -49,6 +49,12 @@ class RefsMarker:
 REFS = RefsMarker()
 
 
+def refs_marker(info: Any) -> RefsMarker | None:
+    """The marker of a field whose values are ids of other entries; None for any other field
+    (`info` is the field's pydantic FieldInfo)."""
+    return next((m for m in info.metadata if isinstance(m, RefsMarker)), None)
+
+
 def _iso_date(value: Any) -> Any:
     if isinstance(value, str):
         try:

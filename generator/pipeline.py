@@ -314,7 +314,7 @@ def plan_links(
 ) -> tuple[urls.RedirectPlan, list[Problem]]:
     """Redirects for every published URL the site's `pages` no longer serve directly."""
     display = project.manifest_file.name
-    published, problems = urls.read_manifest(project.manifest_file, display)
+    published, problems = urls.read_manifest(project.manifest_file)
     plan, found = urls.plan_redirects(handbook, published, pages, display)
     return plan, problems + found
 
@@ -325,7 +325,7 @@ def unrecorded_urls(
     """The manifest of `project`'s handbook, the URLs its site produces now, and those the
     manifest does not list yet (`handbook` is the whole handbook)."""
     view = audiences.view(handbook, project.audience)
-    published, problems = urls.read_manifest(project.manifest_file, project.manifest_file.name)
+    published, problems = urls.read_manifest(project.manifest_file)
     produced = urls.produced_urls(view, page_paths(project, view))
     missing = sorted(set(produced) - {item.url for item in published})
     return published, produced, missing, problems

@@ -19,7 +19,8 @@ from pathlib import Path
 import jinja2
 
 from . import inline, layout
-from .audience import INTERNAL, WITHHELD_TEXT, Sharing
+from .audience import INTERNAL, Sharing
+from .inline import WITHHELD_TEXT
 from .kinds.operating_model import ISO_44001_STAGES
 from .model import KindSpec, Playbook, section_title
 from .review import review_of

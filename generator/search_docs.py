@@ -30,8 +30,8 @@ from .model import (
     KindSpec,
     Linkable,
     Playbook,
-    RefsMarker,
     list_item_model,
+    refs_marker,
     section_title,
     unwrap_type,
 )
@@ -115,7 +115,7 @@ def _collect(model: BaseModel, parts: _Parts, top: bool) -> None:
         value = getattr(model, name)
         if value is None or name in _NOT_TEXT or (top and name == label_field):
             continue
-        if any(isinstance(m, RefsMarker) for m in info.metadata):
+        if refs_marker(info) is not None:
             continue
         items = value if isinstance(value, list) else [value]
         for item in items:

@@ -9,7 +9,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel
 
-from .model import SLUG_MAX_LENGTH, KindSpec, Playbook, RefsMarker, list_item_model, unwrap_type
+from .model import SLUG_MAX_LENGTH, KindSpec, Playbook, list_item_model, refs_marker, unwrap_type
 from .schemas import schema_filename
 
 
@@ -24,10 +24,7 @@ def _child_id(parent_id: str, field: str, spec: KindSpec) -> str:
 
 def _names_other_entries(cls: type[BaseModel]) -> bool:
     """An entry that must name other entries (a decision's roles) has no example valid on its own."""
-    return any(
-        info.is_required() and any(isinstance(m, RefsMarker) for m in info.metadata)
-        for info in cls.model_fields.values()
-    )
+    return any(info.is_required() and refs_marker(info) is not None for info in cls.model_fields.values())
 
 
 def _example(cls: type[BaseModel], entry_id: str, today: dt.date, spec: KindSpec) -> dict[str, Any]:

@@ -72,7 +72,8 @@ def produced_urls(handbook: Handbook, page_paths: Iterable[str]) -> dict[str, st
     return urls
 
 
-def read_manifest(path: Path, display: str = MANIFEST) -> tuple[list[PublishedUrl], list[Problem]]:
+def read_manifest(path: Path) -> tuple[list[PublishedUrl], list[Problem]]:
+    display = path.name
     if not path.is_file():
         return [], []
     published, problems = [], []

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from .kinds import Kinds, built_in_kinds
 from .load import Loc, SourceFile
 from .messages import describe, schema_problem, suggest
-from .model import Linkable, Playbook, RefsMarker, entry_type
+from .model import Linkable, Playbook, RefsMarker, entry_type, refs_marker
 from .problems import Problem
 from .safety import unsafe_markup
 
@@ -124,7 +124,7 @@ def walk(model: BaseModel, loc: Loc, owner: str) -> Iterator[tuple[Linkable, Loc
         owner = model.id
     for name, info in type(model).model_fields.items():
         value = getattr(model, name)
-        marker = next((m for m in info.metadata if isinstance(m, RefsMarker)), None)
+        marker = refs_marker(info)
         if marker is not None and isinstance(value, str):  # a field naming one entry
             yield Reference(owner, name, value, (*loc, name), marker)
         elif marker is not None:

@@ -155,7 +155,7 @@ def test_references_to_withheld_entries_never_become_links_or_titles(handbook: H
     assert "see how we pay." in faq_page  # the author's words, no link
     model_page = pages["operating-model/how-we-work.md"]
     assert "Commercial controller" not in model_page and "role-finance" not in model_page
-    assert f"| {audience.WITHHELD_TEXT} |" in model_page  # the accountable role: plain, no title
+    assert f"| {inline.WITHHELD_TEXT} |" in model_page  # the accountable role: plain, no title
     assert "review-status.md" not in pages and "vetting" not in "".join(pages)
     assert "Owner:" not in faq_page and "Partner Management Office" not in faq_page
     assert inline.words("see [how we pay][faq-rates]", view) == "see how we pay"
