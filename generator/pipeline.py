@@ -166,8 +166,7 @@ class Generated:
     playbooks: int = 0
     entries: int = 0
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
-    whole: Handbook | None = None  # every playbook, whoever the site is for
-    view: Handbook | None = None  # what this site's audience reads (the whole, for the internal one)
+    whole: Handbook | None = None  # every playbook, whoever the site is for (the leak check's source)
 
 
 def check_playbooks(project: Project, cache: LoadCache | None = None) -> tuple[Handbook, list[Problem]]:
@@ -208,10 +207,11 @@ def check(project: Project) -> tuple[Handbook, list[Problem]]:
     problems += schema_comment_problems(project.root, project.schemas_dir, kinds)
     problems += _page_audience_problems(project)
     if handbook.complete:  # with a file unread, these would blame healthy files
-        for other in audiences_in_use(project, handbook):
+        in_use = audiences_in_use(project, handbook)
+        for other, view in in_use:
             if other.audience != project.audience:
-                problems += _links_problems(other, audiences.view(handbook, other.audience))[1]
-        problems += derived.stale(derived_files(project, handbook), handbook)
+                problems += _links_problems(other, view)[1]
+        problems += derived.stale(derived_files(project, handbook, in_use), handbook)
         problems += render_problems(project.root, project.kinds_dir, handbook, {p.path for p in problems})
     return handbook, sorted_problems(list(set(problems)))
 
@@ -223,31 +223,28 @@ def check_sources(project: Project) -> tuple[Handbook, list[Problem]]:
     return handbook, problems
 
 
-def audiences_in_use(project: Project, handbook: Handbook) -> list[Project]:
-    """The project of every handbook built from these sources: the internal one, and each
-    audience's that shares a playbook, has a page of its own or has published URLs."""
-    used = [project.for_audience(audiences.INTERNAL)]
+def audiences_in_use(project: Project, handbook: Handbook) -> list[tuple[Project, Handbook]]:
+    """The project of every handbook built from these sources, with the view of `handbook` it
+    builds: the internal one, and each audience's that shares a playbook, has a page of its
+    own or has published URLs."""
+    used = [(project.for_audience(audiences.INTERNAL), handbook)]
+    variants = [shared_pages.variant_of(path) for path in project.all_content_sources()]
     for name in AUDIENCES[1:]:
-        other = project.for_audience(name)
-        pages = shared_pages.pages_for(name, project.all_content_sources())
-        if (
-            other.manifest_file.is_file()
-            or audiences.sharing(handbook, name).shared
-            or (
-                any(shared_pages.variant_of(path) for path in project.all_content_sources())
-                and any(path.endswith(".md") for path in pages)
-            )
-        ):
-            used.append(other)
+        other, view = project.for_audience(name), audiences.view(handbook, name)
+        if view.playbooks or any(v and v[1] == name for v in variants) or other.manifest_file.is_file():
+            used.append((other, view))
     return used
 
 
-def derived_files(project: Project, handbook: Handbook) -> derived.DerivedFiles:
+def derived_files(
+    project: Project, handbook: Handbook, in_use: list[tuple[Project, Handbook]] | None = None
+) -> derived.DerivedFiles:
+    """The derived files and what they derive from; `in_use` is `audiences_in_use`, if known."""
     team_map, _ = owners.read_owners(project.owners_file)  # its problems are check_sources'
     pages = kind_docs.pages_with_blocks(project.root, project.all_content_sources())
     manifests = []
-    for each in audiences_in_use(project, handbook):
-        published, produced, missing, _ = unrecorded_urls(each, handbook)
+    for each, view in in_use or audiences_in_use(project, handbook):
+        published, produced, missing, _ = unrecorded_urls(each, handbook, view)
         manifests.append(derived.Manifest(each.manifest_file, published, produced, missing))
     return derived.DerivedFiles(project.root, manifests, project.schemas_dir, team_map, pages)
 
@@ -320,11 +317,12 @@ def plan_links(
 
 
 def unrecorded_urls(
-    project: Project, handbook: Handbook
+    project: Project, handbook: Handbook, view: Handbook | None = None
 ) -> tuple[list[urls.PublishedUrl], dict[str, str], list[str], list[Problem]]:
     """The manifest of `project`'s handbook, the URLs its site produces now, and those the
-    manifest does not list yet (`handbook` is the whole handbook)."""
-    view = audiences.view(handbook, project.audience)
+    manifest does not list yet (`handbook` is the whole handbook; `view`, its audience's view
+    if already made)."""
+    view = view or audiences.view(handbook, project.audience)
     published, problems = urls.read_manifest(project.manifest_file)
     produced = urls.produced_urls(view, page_paths(project, view))
     missing = sorted(set(produced) - {item.url for item in published})
@@ -431,7 +429,6 @@ def generate(
         search_docs=docs,
         search_settings=settings,
         whole=whole,
-        view=handbook,
     )
 
 
