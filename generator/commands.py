@@ -35,7 +35,8 @@ def cmd_check(project: Project, fmt: str) -> int:
         problems += audiences.dependencies(handbook)
         if any(p.is_error for p in problems):
             notes.append(
-                f"the {project.audience} handbook was not built for the leak check: fix the errors first"
+                f"{audiences.handbook_name(project.audience)} was not built for the leak check: "
+                "fix the errors first"
             )
         else:
             found, note = _leak_check(project)
@@ -70,18 +71,10 @@ def _leak_check(project: Project) -> tuple[list[Problem], str]:
     try:
         built = build_site(project, publish=False)
     except ContentProblems as exc:
-        return exc.problems, f"leak check: the {project.audience} handbook leaks; it was not published"
+        return exc.problems, f"leak check: {name} leaks; it was not published"
     except SiteError as exc:
-        return [
-            Problem(project.config_file.name, 1, 1, f"the {project.audience} handbook did not build: {exc}")
-        ], ""
-    report = built.leak_check
-    if report is None:
-        return [], ""
-    return [], (
-        f"leak check: {report.files} files of {name} searched for "
-        f"{report.fingerprints} traces of what is withheld from it: none found"
-    )
+        return [Problem(project.config_file.name, 1, 1, f"{name} did not build: {exc}")], ""
+    return [], built.leak_check.summary() if built.leak_check else ""
 
 
 def _note_no_manifest(project: Project) -> None:
@@ -165,10 +158,7 @@ def cmd_build(project: Project, verbose: bool) -> int:
         f"{site}; ids → URLs in {site / 'links.json'}"
     )
     if built.leak_check is not None:
-        print(
-            f"leak check: {built.leak_check.files} files searched for {built.leak_check.fingerprints} "
-            "traces of what is withheld: none found"
-        )
+        print(built.leak_check.summary())
     return EXIT_OK
 
 

@@ -113,15 +113,11 @@ def project_fingerprints(root: Path, handbook: Handbook, repo_url: str | None) -
         )
     team_map, _ = owners.read_owners(root / owners.OWNERS_FILE)
     if team_map is not None:
-        for team, accounts in team_map.teams.items():
+        for team in team_map.teams:
             prints.append(Fingerprint(words_of(team), "owner team", _at(root, owners.OWNERS_FILE, team)))
-            prints += [
-                Fingerprint(words_of(a), "reviewer account", _at(root, owners.OWNERS_FILE, a))
-                for a in accounts
-            ]
+        accounts = [*team_map.default, *(a for listed in team_map.teams.values() for a in listed)]
         prints += [
-            Fingerprint(words_of(a), "reviewer account", _at(root, owners.OWNERS_FILE, a))
-            for a in team_map.default
+            Fingerprint(words_of(a), "reviewer account", _at(root, owners.OWNERS_FILE, a)) for a in accounts
         ]
     for pb in handbook.playbooks:
         prints.append(
@@ -191,8 +187,8 @@ def _id_found(text: str, slug: str) -> bool:
     return f"#{slug}" in text or f"/{slug}/" in text
 
 
-def scan(site: Path, prints: list[Fingerprint]) -> list[Leak]:
-    """Every fingerprint found in every file under `site`."""
+def scan(site: Path, prints: list[Fingerprint], files: list[Path]) -> list[Leak]:
+    """Every fingerprint found in `files`, the files of the site in the folder `site`."""
     ids: dict[str, list[Fingerprint]] = {}
     by_key: dict[tuple[str, ...], list[Fingerprint]] = {}
     for fp in prints:
@@ -201,12 +197,13 @@ def scan(site: Path, prints: list[Fingerprint]) -> list[Leak]:
         else:
             by_key.setdefault(fp.words[:KEY], []).append(fp)
     leaks = []
-    for path in sorted(p for p in site.rglob("*") if p.is_file()):
+    for path in files:
         text = readable(path)
+        lower = text.lower()
         rel = path.relative_to(site).as_posix()
         found: list[Fingerprint] = []
-        for slug in set(_SLUG.findall(text.lower())) & ids.keys():
-            if "-" in slug or _id_found(text.lower(), slug):
+        for slug in set(_SLUG.findall(lower)) & ids.keys():
+            if "-" in slug or _id_found(lower, slug):
                 found += ids[slug]
         tokens = _as_words(path, text)
         for i in range(len(tokens)):
@@ -245,6 +242,14 @@ class Report:
     problems: list[Problem]
     files: int  # files searched
     fingerprints: int  # what was searched for
+    site_name: str  # "the partner handbook"
+
+    def summary(self) -> str:
+        """The line `handbook build` and `handbook check` print after a clean check."""
+        return (
+            f"leak check: {self.files} files of {self.site_name} searched for {self.fingerprints} "
+            "traces of what is withheld from it: none found"
+        )
 
 
 def check_site(
@@ -254,5 +259,6 @@ def check_site(
     prints = withheld_fingerprints(whole, name) + project_fingerprints(root, whole, repo_url)
     words, slugs = shared_text(whole, pages)
     prints = list({fp.words: fp for fp in reversed(without_shared(prints, words, slugs))}.values())
-    files = sum(1 for p in site.rglob("*") if p.is_file())
-    return Report(problems(scan(site, prints), audience.handbook_name(name)), files, len(prints))
+    files = sorted(p for p in site.rglob("*") if p.is_file())
+    site_name = audience.handbook_name(name)
+    return Report(problems(scan(site, prints, files), site_name), len(files), len(prints), site_name)

@@ -109,33 +109,15 @@ def build_site(
         finally:
             config.plugins.on_shutdown()
         total = time.perf_counter() - started
+        if plugin is None or plugin.last_good is None:
+            raise SiteError("the 'handbook' plugin is missing from mkdocs.yml")
+        generated: Generated = plugin.last_good
+        report = _leak_check(project, Path(staging), generated, repo_url)
     except (MkDocsException, OSError) as exc:
         shutil.rmtree(staging, ignore_errors=True)
         if plugin is not None and plugin.problems:
             raise ContentProblems(plugin.problems) from None
         raise SiteError(str(exc) or type(exc).__name__) from None
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    if plugin is None or plugin.last_good is None:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise SiteError("the 'handbook' plugin is missing from mkdocs.yml")
-    generated: Generated = plugin.last_good
-    report = None
-    try:
-        if project.audience != INTERNAL and generated.whole:
-            started = time.perf_counter()
-            report = leaks.check_site(
-                Path(staging),
-                project.root,
-                generated.whole,
-                project.audience,
-                shared_sources(project),
-                repo_url,
-            )
-            generated.timings["leak check"] = time.perf_counter() - started
-            if report.problems:
-                raise ContentProblems(report.problems)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -148,6 +130,22 @@ def build_site(
         json.dumps(timings, indent=2) + "\n"
     )
     return Built(generated, target, report)
+
+
+def _leak_check(
+    project: Project, site: Path, generated: Generated, repo_url: str | None
+) -> leaks.Report | None:
+    """For an audience's site: search it for everything withheld from the audience, and raise
+    ContentProblems on any find. None for the internal handbook, which withholds nothing."""
+    if project.audience == INTERNAL or generated.whole is None:
+        return None
+    started = time.perf_counter()
+    pages = shared_sources(project)
+    report = leaks.check_site(site, project.root, generated.whole, project.audience, pages, repo_url)
+    generated.timings["leak check"] = time.perf_counter() - started
+    if report.problems:
+        raise ContentProblems(report.problems)
+    return report
 
 
 def shared_sources(project: Project) -> list[str]:
