@@ -32,10 +32,23 @@ class SiteError(Exception):
     pass
 
 
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """MkDocs' messages to `sys.stderr` as it is when each is written: the handler outlives one
+    build in a process that swaps the stream (pytest's capture, a tool that redirects it)."""
+
+    @property
+    def stream(self) -> object:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: object) -> None:
+        pass
+
+
 def _configure_logging(verbose: bool) -> None:
     logger = logging.getLogger("mkdocs")
     if not any(getattr(h, "_handbook", False) for h in logger.handlers):
-        handler = logging.StreamHandler(sys.stderr)
+        handler = _StderrHandler()
         handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
         handler._handbook = True  # type: ignore[attr-defined]
         logger.addHandler(handler)
