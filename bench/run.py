@@ -1,7 +1,7 @@
 """Benchmark the handbook at several sizes, in one run, and write bench/RESULTS.md and results.json.
 
-    python bench/run.py                       # N = 500, 2,000 and 5,000 (what `make bench` runs)
-    python bench/run.py --sizes 60 --quick    # a smoke run: no browser, serve or Zensical
+    python bench/run.py                       # what `make bench` runs: both tables below
+    python bench/run.py --sizes 60 --pages 50 --quick   # a smoke run: no browser, serve or Zensical
 
 For each N: a synthetic handbook from bench/synth.py; wall time and peak memory of
 `handbook check` and `handbook build` (each a fresh process); a bare libyaml parse of the same
@@ -9,6 +9,12 @@ files (`yaml.load` with `CSafeLoader`) as the floor for check; the generator's o
 from build/timings.json; site and search-index sizes; the bytes a reader downloads for a first
 search (measured in Chromium); the time until `handbook serve` shows an edited page; and the
 same build rendered by Zensical. Machines are noisy: compare the ratios within one run.
+
+Then page scale (`--pages`, 3 entries a page by default): handbooks of 500, 1,500 and 5,000
+pages, the size large handbooks grow in. For each: `handbook build` (wall time, peak memory,
+site size, largest page), and in the same run plain MkDocs + Material over the same generated
+Markdown (folder navigation, no plugin) and Zensical over it with the handbook's navigation;
+on the 1,500-page handbook, the time until `handbook serve` shows an edited page.
 """
 
 from __future__ import annotations
@@ -50,7 +56,7 @@ sys.exit(code)
 """
 
 
-def measured(command: list[str], cwd: Path) -> dict[str, Any]:
+def measured(command: list[str], cwd: Path, timeout: float | None = None) -> dict[str, Any]:
     """Run a command in a fresh wrapper process: its wall time (s), peak memory (MB) and output.
 
     The wrapper's only child is the command, so the wrapper's children-rusage peak is the
@@ -58,7 +64,11 @@ def measured(command: list[str], cwd: Path) -> dict[str, Any]:
     """
     start = time.perf_counter()
     result = subprocess.run(
-        [sys.executable, "-c", PEAK_WRAPPER, *command], cwd=cwd, capture_output=True, text=True
+        [sys.executable, "-c", PEAK_WRAPPER, *command],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
     wall = time.perf_counter() - start
     if result.returncode != 0:
@@ -169,6 +179,46 @@ def _wait_for(url: str, ready: Any, timeout: float) -> None:
     raise TimeoutError(url)
 
 
+def largest_page(site: Path) -> dict[str, Any]:
+    """The largest HTML page of a site (redirect stubs are tiny and never the largest)."""
+    size, path = max((p.stat().st_size, p) for p in site.rglob("*.html"))
+    return {"kb": round(size / 1024, 1), "url": path.parent.relative_to(site).as_posix() + "/"}
+
+
+def site_row(site: Path) -> dict[str, Any]:
+    size, files = folder_bytes(site)
+    return {"mb": round(size / 2**20, 1), "files": files, "largest_page": largest_page(site)}
+
+
+def plain_mkdocs_build(root: Path, timeout: float) -> dict[str, Any] | str:
+    """MkDocs + Material with no plugin over the Markdown the handbook generated (copied, so
+    the handbook's build folder is untouched): folder navigation, the handbook's theme
+    features. What the engine costs on its own."""
+    import shutil
+
+    plain = root / "plain"
+    if plain.exists():
+        shutil.rmtree(plain)
+    shutil.copytree(root / "build" / "docs", plain / "docs")
+    config = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
+    theme = {k: v for k, v in config["theme"].items() if k != "custom_dir"}
+    plain_config = {
+        "site_name": "Plain",
+        "docs_dir": "docs",
+        "site_dir": "site",
+        "theme": theme,
+        "plugins": [],
+        "markdown_extensions": config["markdown_extensions"],
+    }
+    (plain / "mkdocs.yml").write_text(yaml.safe_dump(plain_config, sort_keys=False), encoding="utf-8")
+    mkdocs = [sys.executable, "-m", "mkdocs", "build", "--quiet", "-f", "mkdocs.yml"]
+    try:
+        result = measured(mkdocs, plain, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return f"over {timeout:.0f} s: stopped"
+    return {"seconds": result["seconds"], "peak_mb": result["peak_mb"], "site": site_row(plain / "site")}
+
+
 def zensical_build(root: Path) -> dict[str, Any] | str:
     """Render the same generated Markdown with Zensical (it does not run MkDocs plugins, so the
     generator's output and navigation are handed over in a config of its own)."""
@@ -190,8 +240,8 @@ def zensical_build(root: Path) -> dict[str, Any] | str:
     config["site_dir"] = "site-zensical"
     (root / "zensical.yml").write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
     result = measured([str(zensical), "build", "--clean", "-f", "zensical.yml"], root)
-    size, _ = folder_bytes(root / "site-zensical")
-    return {"seconds": result["seconds"], "peak_mb": result["peak_mb"], "site_mb": round(size / 2**20, 1)}
+    site = site_row(root / "site-zensical")
+    return {"seconds": result["seconds"], "peak_mb": result["peak_mb"], "site_mb": site["mb"], "site": site}
 
 
 def run_size(n: int, work: Path, quick: bool) -> dict[str, Any]:
@@ -227,6 +277,25 @@ def run_size(n: int, work: Path, quick: bool) -> dict[str, Any]:
         row["serve_update_s"] = serve_update_seconds(root, some_page, f"faq/{page_id}/")
         row["serve_dirty_update_s"] = serve_update_seconds(root, some_page, f"faq/{page_id}/", "--dirty")
         row["zensical"] = zensical_build(root)
+    return row
+
+
+def run_pages(pages: int, per_page: int, work: Path, quick: bool, plain_timeout: float) -> dict[str, Any]:
+    """One handbook of `pages` playbook pages: the handbook's build against the engines alone."""
+    root = work / f"pages-{pages}"
+    playbooks = write_handbook(None, root, pages=pages, per_page=per_page)
+    build = measured([*HANDBOOK, "build"], root)
+    row: dict[str, Any] = {"pages": playbooks, "per_page": per_page}
+    row["entries"] = int(re.search(r"\((\d+) linkable entries\)", build["stdout"]).group(1))  # type: ignore[union-attr]
+    row["build"] = {k: build[k] for k in ("seconds", "peak_mb")}
+    row["site"] = site_row(root / "site")
+    if not quick:
+        row["plain"] = plain_mkdocs_build(root, plain_timeout)
+        row["zensical"] = zensical_build(root)
+        if 1000 <= pages <= 2000:  # the size the live preview is measured at
+            some_page = next(p for p in sorted((root / "playbooks").glob("faq*.yaml")))
+            page_id = yaml.safe_load(some_page.read_text())["id"]
+            row["serve_update_s"] = serve_update_seconds(root, some_page, f"faq/{page_id}/")
     return row
 
 
@@ -341,6 +410,8 @@ def markdown(results: dict[str, Any]) -> str:
         f"- Build time ratio N={last['entries']:,} / N={first['entries']:,}: {ratio:.1f}× "
         f"for {last['entries'] / first['entries']:.0f}× the entries.",
     ]
+    if results.get("pages"):
+        out += ["", *page_table(results["pages"])]
     if "shipped_serve_update_s" in results:
         out.append(
             f"- `handbook serve` on the shipped handbook: an edited page is served updated in "
@@ -349,9 +420,54 @@ def markdown(results: dict[str, Any]) -> str:
     return "\n".join(out) + "\n"
 
 
+def page_table(rows: list[dict[str, Any]]) -> list[str]:
+    def build(r: dict[str, Any] | str) -> str:
+        return f"{r['seconds']} / {r['peak_mb']}" if isinstance(r, dict) else r
+
+    def site(r: dict[str, Any] | str) -> str:
+        if not isinstance(r, dict):
+            return "–"
+        largest = r["site"]["largest_page"]
+        return f"{r['site']['mb']} / {largest['kb']} (`{largest['url']}`)"
+
+    out = [
+        f"## Page scale: {rows[0]['per_page']} entries a page",
+        "",
+        "Build wall s / peak MB (the command and everything it runs); site MB on disk / largest page KB.",
+        "Plain = MkDocs + Material, no plugin, folder navigation, same Markdown and theme features.",
+        "",
+        "| pages (entries) | `handbook build` | site, largest page | plain MkDocs + Material "
+        "| plain site, largest page | Zensical | Zensical site, largest page "
+        "| serve: edit → page updated, s |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        plain, zensical = r.get("plain", "–"), r.get("zensical", "–")
+        cells = [f"{r['pages']:,} ({r['entries']:,})", build(r["build"]), site(r), build(plain), site(plain)]
+        cells += [build(zensical), site(zensical), str(r.get("serve_update_s", "–"))]
+        out.append("| " + " | ".join(cells) + " |")
+    first = rows[0]
+    if len(rows) > 1:
+        out.append("")
+        for r in rows[1:]:
+            times = r["pages"] / first["pages"]
+            out.append(
+                f"- {r['pages']:,} / {first['pages']:,} pages ({times:.1f}× the pages): "
+                f"build time {r['build']['seconds'] / first['build']['seconds']:.2f}×, "
+                f"site size {r['site']['mb'] / first['site']['mb']:.2f}×, "
+                f"peak memory {r['build']['peak_mb'] / first['build']['peak_mb']:.2f}×."
+            )
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[500, 2000, 5000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[500, 2000, 5000], help="entries (20 a page)")
+    parser.add_argument("--pages", type=int, nargs="*", default=[500, 1500, 5000], help="pages (page scale)")
+    parser.add_argument("--entries-per-page", type=int, default=3, help="for the page-scale handbooks")
+    parser.add_argument(
+        "--plain-timeout", type=float, default=900, help="stop plain MkDocs after this many s"
+    )
     parser.add_argument("--quick", action="store_true", help="skip the browser, serve and Zensical")
     parser.add_argument("--out", type=Path, default=BENCH, help="where RESULTS.md and results.json go")
     args = parser.parse_args()
@@ -362,6 +478,12 @@ def main() -> None:
         for n in args.sizes:
             print(f"benchmarking N={n} ...", flush=True)
             results["sizes"].append(run_size(n, work, args.quick))
+        results["pages"] = []
+        for pages in args.pages:
+            print(f"benchmarking {pages} pages ...", flush=True)
+            results["pages"].append(
+                run_pages(pages, args.entries_per_page, work, args.quick, args.plain_timeout)
+            )
         if not args.quick:
             results["shipped_serve_update_s"] = shipped_serve_update(work)
     args.out.mkdir(parents=True, exist_ok=True)

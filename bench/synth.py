@@ -3,10 +3,13 @@
     python bench/synth.py --entries 5000 --out /tmp/hb-5000
     cd /tmp/hb-5000 && handbook build
 
-Playbooks of every kind (about 20 entries each), realistic text of 60 to 160 words per entry,
-cross-references to earlier entries, owners, a references playbook, hand-written content pages
-and the repository's own mkdocs.yml and theme overrides. The output is deterministic for a
-given --entries and --seed.
+    python bench/synth.py --pages 1500 --entries-per-page 3 --out /tmp/hb-1500p
+
+Playbooks of every kind (about 20 entries each, or --entries-per-page), realistic text of 60 to
+160 words per entry, cross-references to earlier entries, owners, a references playbook,
+hand-written content pages and the repository's own mkdocs.yml and theme overrides. With
+--pages the handbook has that many playbook pages (the size large handbooks grow in) instead of
+about --entries entries. The output is deterministic for given sizes and --seed.
 """
 
 from __future__ import annotations
@@ -108,8 +111,9 @@ KIND_CYCLE = ["faq", "anti-patterns", "checklist", "culture", "faq", "checklist"
 
 
 class Synth:
-    def __init__(self, seed: int):
+    def __init__(self, seed: int, per_page: int = ENTRIES_PER_PLAYBOOK):
         self.rng = random.Random(seed)
+        self.per_page = per_page
         self.ids: list[str] = []
         self.anti_patterns: list[str] = []
         self.checklists: list[str] = []
@@ -240,7 +244,8 @@ class Synth:
             )
         pb["stages"] = stages
 
-    def playbooks(self, entries: int) -> list[dict[str, Any]]:
+    def playbooks(self, entries: int | None, pages: int | None = None) -> list[dict[str, Any]]:
+        """About `entries` linkable entries, or exactly `pages` playbooks (and the references)."""
         fill = {
             "faq": self.faq,
             "anti-patterns": self.anti_pattern_list,
@@ -250,14 +255,15 @@ class Synth:
         }
         books: list[dict[str, Any]] = [self.references()]
         n = 0
-        while self.count < entries:
+        while (n < pages) if pages is not None else (self.count < (entries or 0)):
             kind = KIND_CYCLE[n % len(KIND_CYCLE)]
             if kind == "operating-model" and not (self.anti_patterns and self.checklists):
                 kind = "faq"
             n += 1
             playbook_id = self.new_id(kind.replace("-", ""))
             pb = self.header(kind, playbook_id, n)
-            fill[kind](pb, min(ENTRIES_PER_PLAYBOOK, max(4, entries - self.count)))
+            left = self.per_page if pages is not None else (entries or 0) - self.count
+            fill[kind](pb, min(self.per_page, max(4, left)))
             books.append(pb)
         self.place_in_stages(books)
         return books
@@ -294,13 +300,20 @@ class Synth:
         }
 
 
-def write_handbook(entries: int, out: Path, seed: int = 1) -> int:
-    """Write the synthetic handbook into `out`; return the number of playbooks."""
+def write_handbook(
+    entries: int | None,
+    out: Path,
+    seed: int = 1,
+    *,
+    pages: int | None = None,
+    per_page: int = ENTRIES_PER_PLAYBOOK,
+) -> int:
+    """Write the synthetic handbook into `out`; return the number of playbooks (pages)."""
     if out.exists():
         shutil.rmtree(out)
     (out / "playbooks").mkdir(parents=True)
-    synth = Synth(seed)
-    books = synth.playbooks(entries)
+    synth = Synth(seed, per_page)
+    books = synth.playbooks(entries, pages)
     for pb in books:
         header = f"# yaml-language-server: $schema=../schemas/{pb['kind']}.schema.json\n"
         text = yaml.safe_dump(pb, sort_keys=False, allow_unicode=True, width=100)
@@ -331,12 +344,22 @@ def write_handbook(entries: int, out: Path, seed: int = 1) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--entries", type=int, required=True, help="about how many linkable entries")
+    size = parser.add_mutually_exclusive_group(required=True)
+    size.add_argument("--entries", type=int, help="about how many linkable entries")
+    size.add_argument("--pages", type=int, help="exactly how many playbook pages")
+    parser.add_argument(
+        "--entries-per-page",
+        type=int,
+        default=ENTRIES_PER_PLAYBOOK,
+        help="entries in each playbook (at most)",
+    )
     parser.add_argument("--out", type=Path, required=True, help="folder to write (replaced if it exists)")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    count = write_handbook(args.entries, args.out, args.seed)
-    print(f"wrote {count} playbooks with about {args.entries} entries into {args.out}")
+    count = write_handbook(
+        args.entries, args.out, args.seed, pages=args.pages, per_page=args.entries_per_page
+    )
+    print(f"wrote {count} playbooks ({args.entries_per_page} entries or fewer each) into {args.out}")
 
 
 if __name__ == "__main__":

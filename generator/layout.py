@@ -44,3 +44,33 @@ def relative_link(from_page: str, to_page: str) -> str:
     while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
         common += 1
     return "/".join([".."] * (len(here) - common) + there[common:])
+
+
+# A section of more than PART_SIZE pages is split into parts, each with an index page. With
+# Material's `navigation.prune`, a page's HTML then carries the top level, its section's parts
+# and its own part's pages: a few dozen links, however large the handbook grows.
+PART_SIZE = 40
+PART_STEM = "part-"  # playbook ids of this form (part-2) are reserved for the parts' pages
+
+
+def split_into_parts(count: int, size: int = PART_SIZE) -> list[range]:
+    """Consecutive ranges of at most `size` positions, as even as possible; one range if it fits."""
+    parts = max(1, -(-count // size))
+    base, extra = divmod(count, parts)
+    ranges, start = [], 0
+    for number in range(parts):
+        end = start + base + (1 if number < extra else 0)
+        ranges.append(range(start, end))
+        start = end
+    return ranges
+
+
+def part_path(spec: KindSpec, number: int) -> str:
+    """The index page of part `number` (from 1) of a kind's section (an index page, so that
+    the part's name in the navigation links to it)."""
+    return f"{spec.folder}/{PART_STEM}{number}/index.md"
+
+
+def part_label(first: str, last: str) -> str:
+    """A part's name in navigation, like a dictionary's guide words: its first and last titles."""
+    return first if first == last else f"{first} – {last}"

@@ -39,6 +39,19 @@ log = logging.getLogger("mkdocs.plugins.handbook")
 PANEL_LIMIT = 50  # problems listed on a page; the terminal has them all
 _ARTICLE = re.compile(r"<article\b[^>]*>", re.IGNORECASE)
 _BODY = re.compile(r"<body\b[^>]*>", re.IGNORECASE)
+# Elements whose whitespace is their content: left as they are by `without_indentation`.
+_VERBATIM = re.compile(r"(<(pre|textarea|script|style)\b.*?</\2\s*>)", re.IGNORECASE | re.DOTALL)
+_INDENT = re.compile(r"\n\s+")
+
+
+def without_indentation(page_html: str) -> str:
+    """The page without the indentation of its template (about half the bytes of a page with a
+    long navigation). A line break followed by spaces becomes a line break: in HTML both are
+    one space, so the page looks the same; verbatim elements are kept as they are."""
+    parts = _VERBATIM.split(page_html)
+    # split() returns text, then each match's two groups: keep the matches, strip the text.
+    kept = (_INDENT.sub("\n", part) if i % 3 == 0 else part for i, part in enumerate(parts) if i % 3 != 2)
+    return "".join(kept)
 
 
 def error_panel(problems: Sequence[Problem | str]) -> str:
@@ -221,7 +234,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         errors = self.panel_errors
-        return with_error_panel(output, errors) if errors else output
+        return without_indentation(with_error_panel(output, errors) if errors else output)
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
         """The 404 page too: a page renamed in the broken YAML is not there yet."""

@@ -355,18 +355,36 @@ def attachment_outputs(handbook: Handbook) -> list[Output]:
 
 
 def build_nav(pages: list[Page], content_pages: list[str], kinds: list[KindSpec]) -> list[NavItem]:
-    """Home first, then one section per kind, then the other hand-written pages."""
+    """Home first, then one section per kind (in parts, if large), then the other hand-written
+    pages. Generated pages carry their titles, so a rebuild that reads only the edited pages
+    still names every page right."""
     nav: list[NavItem] = []
     if "index.md" in content_pages:
         nav.append({"Home": "index.md"})
     for spec in kinds:
         index = layout.kind_index_path(spec)
-        in_kind = [p for p in pages if p.path.startswith(index.removesuffix("index.md"))]
-        if any(p.path == index for p in in_kind):
-            members = [p.path for p in sorted(in_kind, key=lambda p: p.order) if p.path != index]
-            nav.append({spec.title: [index, *members]})
+        folder = index.removesuffix("index.md")
+        in_kind = {p.path: p for p in pages if p.path.startswith(folder)}
+        if index not in in_kind:
+            continue
+        parts = [
+            in_kind[path] for n in range(1, len(in_kind)) if (path := layout.part_path(spec, n)) in in_kind
+        ]
+        part_paths = {p.path for p in parts}
+        members = sorted(
+            (p for p in in_kind.values() if p.path != index and p.path not in part_paths),
+            key=lambda p: p.order,
+        )
+        titled: list[NavItem] = [{p.title: p.path} for p in members]
+        if parts:
+            ranges = layout.split_into_parts(len(members))
+            titled = [
+                {part.title: [part.path, *titled[r.start : r.stop]]}
+                for part, r in zip(parts, ranges, strict=True)
+            ]
+        nav.append({spec.title: [index, *titled]})
     nav.extend(p for p in content_pages if p != "index.md")
-    nav.extend(p.path for p in pages if p.path == REVIEW_STATUS_PAGE)
+    nav.extend({p.title: p.path} for p in pages if p.path == REVIEW_STATUS_PAGE)
     return nav
 
 

@@ -29,6 +29,7 @@ from .validate import Handbook
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 REVIEW_STATUS_PAGE = "review-status.md"
 BACKLINKS_LISTED = 8  # more entries linking to one are listed by page, with a count
+REVIEW_ROWS = 150  # the review status page lists the playbooks due first; `handbook report stale` all
 
 
 @dataclass(frozen=True)
@@ -219,21 +220,48 @@ class Renderer:
         text = self._render(
             "review-status.md.j2",
             reviews=reviews,
+            shown=reviews[:REVIEW_ROWS],
             today=self.today,
             link=self._linker(REVIEW_STATUS_PAGE),
         )
         return Page(REVIEW_STATUS_PAGE, "Review status", text, None)
 
-    def kind_index_page(self, spec: KindSpec, playbooks: list[Playbook]) -> Page:
+    def kind_index_pages(self, spec: KindSpec, playbooks: list[Playbook]) -> list[Page]:
+        """A kind's index page listing its playbooks; in a large section, listing its parts,
+        and one more index page for each part listing that part's playbooks."""
         path = layout.kind_index_path(spec)
+        ranges = layout.split_into_parts(len(playbooks))
+        if len(ranges) == 1:
+            return [self._index_page(path, spec.title, spec.intro, playbooks, [])]
+        parts, pages = [], []
+        for number, positions in enumerate(ranges, start=1):
+            members = playbooks[positions.start : positions.stop]
+            label = layout.part_label(members[0].title, members[-1].title)
+            part = layout.part_path(spec, number)
+            parts.append({"label": label, "href": layout.relative_link(path, part), "count": len(members)})
+            home = layout.relative_link(part, path)
+            intro = f"Part {number} of {len(ranges)} of [{escape_label(spec.title)}]({home})."
+            pages.append(self._index_page(part, label, intro, members, [], order=(number, "")))
+        return [self._index_page(path, spec.title, spec.intro, [], parts), *pages]
+
+    def _index_page(
+        self,
+        path: str,
+        title: str,
+        intro: str,
+        playbooks: list[Playbook],
+        parts: list[dict[str, object]],
+        order: tuple[int, str] = (0, ""),
+    ) -> Page:
         text = self._render(
             "kind-index.md.j2",
-            title=spec.title,
-            intro=spec.intro,
+            title=title,
+            intro=intro,
             playbooks=playbooks,
+            parts=parts,
             link=self._linker(path),
         )
-        return Page(path, spec.title, text, None)
+        return Page(path, title, text, None, order)
 
 
 def render_pages(
@@ -253,7 +281,7 @@ def render_pages(
         by_kind.setdefault(pb.model.kind, []).append(pb.model)
     for cls in handbook.kinds_used():
         ordered = sorted(by_kind[cls.spec.name], key=layout.section_order)
-        pages.append(renderer.kind_index_page(cls.spec, ordered))
+        pages.extend(renderer.kind_index_pages(cls.spec, ordered))
     if handbook.audience == INTERNAL:
         pages.append(renderer.review_status_page())
     return [_with_links_in_text(page, handbook) for page in pages]

@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from . import layout
 from .kinds import Kinds, built_in_kinds
 from .load import Loc, SourceFile
 from .messages import describe, schema_problem, suggest
@@ -23,6 +24,12 @@ from .problems import Problem
 from .safety import unsafe_markup
 
 RESERVED_IDS = {"index"}
+RESERVED_PAGE_ID = re.compile(rf"{re.escape(layout.PART_STEM)}\d+")  # a large section's part pages
+
+
+def reserved(playbook_id: str) -> bool:
+    """Whether a playbook (or a former playbook id) cannot have this id: its URL is the site's."""
+    return playbook_id in RESERVED_IDS or RESERVED_PAGE_ID.fullmatch(playbook_id) is not None
 
 
 @dataclass(frozen=True)
@@ -181,7 +188,7 @@ def _collect_aliases(entries: dict[str, EntryInfo]) -> tuple[dict[str, str], lis
                 message = f"alias '{alias}' is the id of an entry at {_place(entries[alias], 'id')}"
             elif alias in aliases:
                 message = f"alias '{alias}' is already a former id of '{aliases[alias]}' ({where[alias]})"
-            elif alias in RESERVED_IDS:
+            elif reserved(alias):
                 message = f"alias '{alias}' is reserved; choose another"
             else:
                 aliases[alias] = entry.id
@@ -255,7 +262,7 @@ def validate_handbook(
             linkable, loc = item
             assert linkable.id is not None
             entry = EntryInfo(linkable.id, linkable.label, linkable, pb.model, pb.source, loc)
-            if entry.id in RESERVED_IDS and linkable is pb.model:
+            if linkable is pb.model and reserved(entry.id):
                 problems.append(
                     pb.source.problem((*loc, "id"), f"id '{entry.id}' is reserved; choose another")
                 )

@@ -13,7 +13,19 @@ from conftest import REPO
 
 def test_benchmark_smoke_run(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "bench/run.py", "--sizes", "40", "90", "--quick", "--out", str(tmp_path)],
+        [
+            sys.executable,
+            "bench/run.py",
+            "--sizes",
+            "40",
+            "90",
+            "--pages",
+            "30",
+            "90",
+            "--quick",
+            "--out",
+            str(tmp_path),
+        ],
         cwd=REPO,
         capture_output=True,
         text=True,
@@ -27,8 +39,13 @@ def test_benchmark_smoke_run(tmp_path: Path) -> None:
         assert set(row["generator_stages_s"]) == {"load and validate", "render", "write", "search documents"}
         assert 0 < row["generator_share"] < 1
         assert row["search"] == "lunr" and row["search_index_kb"] > 0
+    small, large = results["pages"]
+    assert (small["pages"], large["pages"]) == (31, 91)  # and the references page
+    assert large["entries"] > small["entries"] and large["site"]["mb"] > small["site"]["mb"]
+    assert large["site"]["largest_page"]["kb"] > 0
     table = (tmp_path / "RESULTS.md").read_text()
     assert "| `handbook build`: wall s / peak MB |" in table and "check / bare parse" in table
+    assert "## Page scale: 3 entries a page" in table and "| 91 (" in table
 
 
 def test_synthetic_handbook_is_valid_and_deterministic(tmp_path: Path) -> None:

@@ -1,0 +1,116 @@
+"""A handbook large in pages: sections split into parts, and pages whose navigation stays small.
+
+Speed is measured by `make bench` (bench/run.py --pages), never asserted here; these tests build
+a real site of a few hundred pages and look at what a reader gets."""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import REPO, run_handbook
+
+from generator import layout
+from generator.pipeline import Project, generate
+from generator.render import REVIEW_ROWS
+
+sys.path.insert(0, str(REPO / "bench"))
+from synth import write_handbook
+
+PAGES = 180  # playbooks; FAQ, the largest section, gets about 2/7 of them: two parts
+
+
+@pytest.fixture(scope="module")
+def large_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    root = tmp_path_factory.mktemp("large")
+    write_handbook(None, root, pages=PAGES, per_page=3)
+    run_handbook("build", cwd=root, check=True)
+    yield root
+
+
+def test_split_into_parts_is_even_and_covers_everything() -> None:
+    assert layout.split_into_parts(0) == [range(0, 0)]
+    assert layout.split_into_parts(40) == [range(0, 40)]
+    assert [len(r) for r in layout.split_into_parts(41)] == [21, 20]
+    ranges = layout.split_into_parts(1430)
+    assert max(len(r) for r in ranges) <= layout.PART_SIZE and len(ranges) == 36
+    assert [i for r in ranges for i in r] == list(range(1430))
+
+
+def _pages_in(item: object) -> Iterator[str]:
+    if isinstance(item, str):
+        yield item
+    elif isinstance(item, dict):
+        for value in item.values():
+            yield from _pages_in(value)
+    elif isinstance(item, list):
+        for value in item:
+            yield from _pages_in(value)
+
+
+def test_a_large_section_is_navigated_by_parts(large_site: Path) -> None:
+    generated = generate(Project(large_site))
+    sections = {
+        next(iter(item)): next(iter(item.values())) for item in generated.nav if isinstance(item, dict)
+    }
+    faq = sections["FAQ"]
+    assert faq[0] == "faq/index.md"
+    parts = faq[1:]
+    assert len(parts) >= 2, "the FAQ section is large enough to be split"
+    for number, part in enumerate(parts, start=1):
+        ((label, children),) = part.items()
+        assert children[0] == f"faq/part-{number}/index.md"
+        assert 1 <= len(children) - 1 <= layout.PART_SIZE
+        first, last = (next(iter(child)) for child in (children[1], children[-1]))
+        assert label == f"{first} – {last}", "a part is named by its first and last titles"
+    # every page is in the navigation exactly once, each with its title
+    listed = list(_pages_in(generated.nav))
+    assert len(listed) == len(set(listed))
+    playbooks = {
+        p.relative_to(large_site / "build" / "docs").as_posix()
+        for p in (large_site / "build" / "docs").rglob("*.md")
+    }
+    assert {p for p in playbooks if "/" in p} <= set(listed)
+
+
+def test_pages_carry_only_the_navigation_they_show(large_site: Path) -> None:
+    site = large_site / "site"
+    faq_pages = sorted(p for p in (site / "faq").iterdir() if p.name.startswith("faq-"))
+    page = (faq_pages[0] / "index.html").read_text(encoding="utf-8")
+    nav = page[
+        page.index('class="md-sidebar md-sidebar--primary"') : page.index(
+            'class="md-sidebar md-sidebar--secondary"'
+        )
+    ]
+    links = set(re.findall(r'<a href="([^"#]+)" class="md-nav__link', nav))
+    generated = generate(Project(large_site))
+    faq = next(item["FAQ"] for item in generated.nav if isinstance(item, dict) and "FAQ" in item)
+    parts = [[p.removeprefix("faq/").removesuffix(".md") for p in _pages_in(part)][1:] for part in faq[1:]]
+    own = next(part for part in parts if "faq-1" in part)
+    shown = {link.strip("./") for link in links if re.fullmatch(r"\.\./faq-\d+/", link)} | {"faq-1"}
+    # Its own part in full; another part is one link (to its first page, as Material prunes it).
+    assert len(own) <= layout.PART_SIZE and set(own) <= shown
+    assert shown - set(own) <= {part[0] for part in parts if part is not own}
+    assert len(shown) < len(faq_pages)
+    assert not re.search(r"\n[ \t]+<", page.split("<pre", 1)[0]), "indentation is left out of the page"
+
+
+def test_part_pages_list_their_playbooks(large_site: Path) -> None:
+    site = large_site / "site"
+    index = (site / "faq" / "index.html").read_text(encoding="utf-8")
+    assert 'href="part-1/"' in index and 'href="part-2/"' in index
+    part = (site / "faq" / "part-2" / "index.html").read_text(encoding="utf-8")
+    assert "Part 2 of" in part
+    listed = set(re.findall(r'<a href="\.\./(faq-\d+)/"', part.split("<article", 1)[1]))
+    assert 0 < len(listed) <= layout.PART_SIZE
+    assert all((site / "faq" / name / "index.html").is_file() for name in listed)
+
+
+def test_review_status_lists_the_first_due_and_points_to_the_report(large_site: Path) -> None:
+    page = (large_site / "build" / "docs" / "review-status.md").read_text(encoding="utf-8")
+    rows = [line for line in page.splitlines() if line.startswith("| [")]
+    assert len(rows) == REVIEW_ROWS < PAGES
+    assert f"The {PAGES + 1 - REVIEW_ROWS} other playbooks are due after the last one above" in page
