@@ -25,6 +25,7 @@ import json
 import os
 import platform
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -63,13 +64,22 @@ def measured(command: list[str], cwd: Path, timeout: float | None = None) -> dic
     command's own (including anything it ran and waited for, like pagefind).
     """
     start = time.perf_counter()
-    result = subprocess.run(
+    # A session of its own, so that a timeout stops the command too, not only the wrapper.
+    with subprocess.Popen(
         [sys.executable, "-c", PEAK_WRAPPER, *command],
         cwd=cwd,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=timeout,
-    )
+        start_new_session=True,
+    ) as process:
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            raise
+    result = subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
     wall = time.perf_counter() - start
     if result.returncode != 0:
         raise RuntimeError(f"{' '.join(command)} failed in {cwd}:\n{result.stdout}\n{result.stderr}")
