@@ -25,6 +25,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -147,6 +148,12 @@ def first_search_bytes(site: Path, query: str) -> dict[str, Any]:
         }
 
 
+def faq_playbook(root: Path) -> tuple[Path, str]:
+    """A FAQ playbook of a synthetic handbook, and its page's URL: what the serve timings edit."""
+    playbook = next(p for p in sorted((root / "playbooks").glob("faq*.yaml")))
+    return playbook, f"faq/{yaml.safe_load(playbook.read_text())['id']}/"
+
+
 def serve_update_seconds(root: Path, playbook: Path, page_url: str, *options: str) -> float:
     """Start `handbook serve`, edit one playbook's title, time until the page shows it."""
     from browser import free_port
@@ -204,8 +211,6 @@ def plain_mkdocs_build(root: Path, timeout: float) -> dict[str, Any] | str:
     """MkDocs + Material with no plugin over the Markdown the handbook generated (copied, so
     the handbook's build folder is untouched): folder navigation, the handbook's theme
     features. What the engine costs on its own."""
-    import shutil
-
     plain = root / "plain"
     if plain.exists():
         shutil.rmtree(plain)
@@ -282,10 +287,9 @@ def run_size(n: int, work: Path, quick: bool) -> dict[str, Any]:
     row["search_index_kb"] = round(index / 1024, 1)
     if not quick:
         row["first_search"] = first_search_bytes(site, "escalation")
-        some_page = next(p for p in sorted((root / "playbooks").glob("faq*.yaml")))
-        page_id = yaml.safe_load(some_page.read_text())["id"]
-        row["serve_update_s"] = serve_update_seconds(root, some_page, f"faq/{page_id}/")
-        row["serve_dirty_update_s"] = serve_update_seconds(root, some_page, f"faq/{page_id}/", "--dirty")
+        playbook, url = faq_playbook(root)
+        row["serve_update_s"] = serve_update_seconds(root, playbook, url)
+        row["serve_dirty_update_s"] = serve_update_seconds(root, playbook, url, "--dirty")
         row["zensical"] = zensical_build(root)
     return row
 
@@ -303,9 +307,7 @@ def run_pages(pages: int, per_page: int, work: Path, quick: bool, plain_timeout:
         row["plain"] = plain_mkdocs_build(root, plain_timeout)
         row["zensical"] = zensical_build(root)
         if 1000 <= pages <= 2000:  # the size the live preview is measured at
-            some_page = next(p for p in sorted((root / "playbooks").glob("faq*.yaml")))
-            page_id = yaml.safe_load(some_page.read_text())["id"]
-            row["serve_update_s"] = serve_update_seconds(root, some_page, f"faq/{page_id}/")
+            row["serve_update_s"] = serve_update_seconds(root, *faq_playbook(root))
     return row
 
 

@@ -351,7 +351,7 @@ def main() -> None:
         "--entries-per-page",
         type=int,
         default=ENTRIES_PER_PLAYBOOK,
-        help="entries in each playbook (at most)",
+        help="about how many entries each playbook has (a FAQ group holds 4 questions)",
     )
     parser.add_argument("--out", type=Path, required=True, help="folder to write (replaced if it exists)")
     parser.add_argument("--seed", type=int, default=1)
@@ -359,7 +359,7 @@ def main() -> None:
     count = write_handbook(
         args.entries, args.out, args.seed, pages=args.pages, per_page=args.entries_per_page
     )
-    print(f"wrote {count} playbooks ({args.entries_per_page} entries or fewer each) into {args.out}")
+    print(f"wrote {count} playbooks (about {args.entries_per_page} entries each) into {args.out}")
 
 
 if __name__ == "__main__":

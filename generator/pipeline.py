@@ -361,26 +361,21 @@ def build_nav(pages: list[Page], content_pages: list[str], kinds: list[KindSpec]
     nav: list[NavItem] = []
     if "index.md" in content_pages:
         nav.append({"Home": "index.md"})
+    by_path = {p.path: p for p in pages}
     for spec in kinds:
         index = layout.kind_index_path(spec)
-        folder = index.removesuffix("index.md")
-        in_kind = {p.path: p for p in pages if p.path.startswith(folder)}
-        if index not in in_kind:
+        if index not in by_path:
             continue
-        parts = [
-            in_kind[path] for n in range(1, len(in_kind)) if (path := layout.part_path(spec, n)) in in_kind
-        ]
-        part_paths = {p.path for p in parts}
-        members = sorted(
-            (p for p in in_kind.values() if p.path != index and p.path not in part_paths),
-            key=lambda p: p.order,
-        )
+        folder = index.removesuffix("index.md")
+        # A kind's playbook pages (index and part pages have no source), parted as render parts them.
+        members = sorted((p for p in pages if p.source and p.path.startswith(folder)), key=lambda p: p.order)
         titled: list[NavItem] = [{p.title: p.path} for p in members]
-        if parts:
-            ranges = layout.split_into_parts(len(members))
+        ranges = layout.split_into_parts(len(members))
+        if len(ranges) > 1:
+            part_paths = (layout.part_path(spec, number) for number in range(1, len(ranges) + 1))
             titled = [
-                {part.title: [part.path, *titled[r.start : r.stop]]}
-                for part, r in zip(parts, ranges, strict=True)
+                {by_path[part].title: [part, *titled[r.start : r.stop]]}
+                for part, r in zip(part_paths, ranges, strict=True)
             ]
         nav.append({spec.title: [index, *titled]})
     nav.extend(p for p in content_pages if p != "index.md")

@@ -241,7 +241,7 @@ class Renderer:
             parts.append({"label": label, "href": layout.relative_link(path, part), "count": len(members)})
             home = layout.relative_link(part, path)
             intro = f"Part {number} of {len(ranges)} of [{escape_label(spec.title)}]({home})."
-            pages.append(self._index_page(part, label, intro, members, [], order=(number, "")))
+            pages.append(self._index_page(part, label, intro, members, []))
         return [self._index_page(path, spec.title, spec.intro, [], parts), *pages]
 
     def _index_page(
@@ -251,7 +251,6 @@ class Renderer:
         intro: str,
         playbooks: list[Playbook],
         parts: list[dict[str, object]],
-        order: tuple[int, str] = (0, ""),
     ) -> Page:
         text = self._render(
             "kind-index.md.j2",
@@ -261,7 +260,7 @@ class Renderer:
             parts=parts,
             link=self._linker(path),
         )
-        return Page(path, title, text, None, order)
+        return Page(path, title, text, None)
 
 
 def render_pages(
