@@ -34,7 +34,7 @@ class Sentence:
     playbook: int  # index into handbook.playbooks
     loc: Loc
     text: str
-    shingles: frozenset[tuple[str, ...]]
+    shingles: frozenset[int]  # hashes of its 5-word sequences: an int is hashed once, a tuple at every lookup
 
 
 def sentences(handbook: Handbook) -> list[Sentence]:
@@ -46,7 +46,7 @@ def sentences(handbook: Handbook) -> list[Sentence]:
                 words = _WORD.findall(part.lower())
                 if len(words) >= MIN_WORDS:
                     shingles = frozenset(
-                        tuple(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)
+                        hash(tuple(words[i : i + SHINGLE])) for i in range(len(words) - SHINGLE + 1)
                     )
                     found.append(Sentence(n, loc, " ".join(part.split()), shingles))
     return found
@@ -55,14 +55,17 @@ def sentences(handbook: Handbook) -> list[Sentence]:
 def repeated_sentences(handbook: Handbook) -> Iterator[Problem]:
     """One problem per sentence that nearly repeats an earlier one of another playbook."""
     found = sentences(handbook)
-    index: dict[tuple[str, ...], list[int]] = {}
+    index: dict[int, list[int]] = {}
     for i, sentence in enumerate(found):
         candidates: dict[int, int] = {}
         for shingle in sentence.shingles:
-            for j in index.get(shingle, ()):
+            if (earlier := index.get(shingle)) is None:
+                index[shingle] = [i]
+                continue
+            for j in earlier:
                 if found[j].playbook != sentence.playbook:
                     candidates[j] = candidates.get(j, 0) + 1
-            index.setdefault(shingle, []).append(i)
+            earlier.append(i)
         best = max(candidates, key=lambda j: candidates[j], default=None)
         if best is None:
             continue
