@@ -119,17 +119,20 @@ def _parser() -> argparse.ArgumentParser:
         "serve",
         help="live preview that rebuilds when a playbook, template or page changes",
         description="Serve a live preview; editing a playbook, a template or a "
-        "content page rebuilds the site and reloads the browser.",
+        "content page rebuilds the site and reloads the browser. A rebuild re-renders only "
+        "the pages whose Markdown changed, unless the navigation, a title, a redirect, a tag, "
+        "the settings or the theme changed: then every page.",
     )
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default: 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port to bind (default: 8000)")
     _audience_option(p, "which handbook to preview")
     p.add_argument(
-        "--dirty",
+        "--full",
         action="store_true",
-        help="after an edit, re-render only the pages whose Markdown changed (fast on large "
-        "handbooks; other pages' navigation and the lunr search index may lag until a restart)",
+        help="re-render every page after every edit (slow on a large handbook; for when a "
+        "page looks out of date)",
     )
+    p.add_argument("--dirty", action="store_true", help=argparse.SUPPRESS)  # the default since 0.16
 
     p = sub.add_parser(
         "new",
@@ -238,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build":
             return commands.cmd_build(project, args.verbose)
         if args.command == "serve":
-            return commands.cmd_serve(project, args.host, args.port, args.dirty)
+            return commands.cmd_serve(project, args.host, args.port, full=args.full)
         if args.command == "new":
             return commands.cmd_new(project, args.kind, args.id)
         if args.command == "urls":

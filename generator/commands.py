@@ -162,11 +162,11 @@ def cmd_build(project: Project, verbose: bool) -> int:
     return EXIT_OK
 
 
-def cmd_serve(project: Project, host: str, port: int, dirty: bool = False) -> int:
+def cmd_serve(project: Project, host: str, port: int, *, full: bool = False) -> int:
     from .site import SiteError, serve_site
 
     try:
-        serve_site(project, host=host, port=port, dirty=dirty)
+        serve_site(project, host=host, port=port, full=full)
     except SiteError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_INVALID

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from .model import KindSpec, Playbook
 
 
@@ -68,9 +70,19 @@ def split_into_parts(count: int, size: int = PART_SIZE) -> list[range]:
 def part_path(spec: KindSpec, number: int) -> str:
     """The index page of part `number` (from 1) of a kind's section (an index page, so that
     the part's name in the navigation links to it)."""
-    return f"{spec.folder}/{PART_STEM}{number}/index.md"
+    return part_path_in(f"{spec.folder}/", number)
+
+
+def part_path_in(folder: str, number: int) -> str:
+    """The index page of part `number` of the listing whose index page is in `folder` ("faq/")."""
+    return f"{folder}{PART_STEM}{number}/index.md"
 
 
 def part_label(first: str, last: str) -> str:
     """A part's name in navigation, like a dictionary's guide words: its first and last titles."""
     return first if first == last else f"{first} – {last}"
+
+
+def escape_label(text: str) -> str:
+    """Make text safe as the label of a Markdown link."""
+    return re.sub(r"([\\\[\]])", r"\\\1", " ".join(text.split()))

@@ -29,6 +29,7 @@ from pydantic import BaseModel
 from . import audience, inline, owners
 from .model import Entry, Item, refs_marker
 from .problems import Problem
+from .tag_pages import tag_slug
 from .validate import Handbook
 
 SENTENCE_WORDS = 8  # words from the start of each sentence of withheld text
@@ -149,7 +150,7 @@ def shared_text(handbook: Handbook, pages: list[str]) -> tuple[str, set[str]]:
                 texts += [_source_words(text, handbook) for _, text in _own_texts(model)]
                 texts += [getattr(model, "id", None) or "", *getattr(model, "aliases", ())]
         if audience.PARTNERS in (audience.own_audience(pb.model) or ()):  # tag pages and anchors
-            texts += [f"{tag} {re.sub(r'[^a-z0-9]+', '-', tag.lower()).strip('-')}" for tag in pb.model.tags]
+            texts += [f"{tag} {tag_slug(tag)}" for tag in pb.model.tags]
     joined = "\n".join(texts)
     return " " + " ".join(words_of(joined)) + " ", set(_SLUG.findall(joined.lower()))
 

@@ -9,10 +9,12 @@ While serving, invalid content is reported in the terminal and at the top of eve
 from __future__ import annotations
 
 import html
+import json
 import logging
 import os
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -21,18 +23,23 @@ from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils import clean_directory
+from mkdocs.utils.templates import TemplateContext
 
 from . import search, search_docs
 from .audience import INTERNAL
 from .load import LoadCache
 from .model import AUDIENCES
+from .nav_views import page_views
 from .pipeline import Generated, Project, generate
 from .problems import ContentError, Problem
 from .render import TemplateFailure
 from .review import ClockError
 from .safety import unsafe_html
+from .tag_pages import TAGS_DIR, tag_slug
 
 log = logging.getLogger("mkdocs.plugins.handbook")
 
@@ -78,6 +85,15 @@ def with_error_panel(page_html: str, problems: Sequence[Problem | str]) -> str:
     return page_html[: match.end()] + error_panel(problems) + page_html[match.end() :]
 
 
+@dataclass(frozen=True)
+class PageTag:
+    """A tag as Material's `partials/tags.html` shows it above a page: linked to its tag page."""
+
+    name: str
+    url: str | None  # relative to the site root; None for a tag no playbook carries
+    hidden: bool = False
+
+
 AUDIENCE_VARIABLE = "HANDBOOK_AUDIENCE"  # which handbook `mkdocs build`/`serve` make: internal by default
 
 
@@ -113,20 +129,18 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         self.last_good: Generated | None = None
         self.problems: list[Problem] = []  # of the last failed generation, for `handbook build`
         self.preview_errors: list[Problem | str] = []  # on every page of the live preview until fixed
-        self.pages_errors: list[Problem | str] = []  # in the error panel of the pages last written
         self.quiet_problems = False  # True when `handbook build` prints the problems itself
         self.search_mode: search.Mode = "lunr"
-        self.dirty = False
+        self.dirty = False  # MkDocs leaves the site folder as it is: this plugin decides what to rebuild
         self.builds = 0  # in this process: a live preview rebuilds many times
+        self.site_shape = ""  # what every page depends on, at the last build (`_site_shape`)
+        self.incremental = False  # this build re-renders only the pages whose Markdown or navigation changed
+        self.nav_views: dict[str, str] = {}  # page → the navigation it shows (nav_views.page_views)
+        self.nav_changed: set[str] = set()  # pages an incremental build renders for their navigation
         self.load_cache: LoadCache = {}
         self.page_docs: dict[str, list[search_docs.SearchDoc]] = {}  # hand-written page → its documents
         self.audience: str | None = None  # set by `handbook build`; else HANDBOOK_AUDIENCE, else internal
         self.built = INTERNAL  # the audience of the last build
-
-    @property
-    def dirty_rebuild(self) -> bool:
-        """A `serve --dirty` rebuild after the first build of this process."""
-        return self.dirty and self.builds > 0
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.command = command  # defining on_startup also keeps this object across rebuilds
@@ -170,18 +184,44 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         config.extra["handbook_search"] = {
             "engine": self.search_mode,
             "ask": ask,
-            "faq": "faq/" if any(d.url == "faq/" for d in self.last_good.search_docs) else "",
+            "faq": "faq/" if "faq/index.md" in self.last_good.pages else "",
         }
+        shape, views = self._site_shape(config), page_views(config.nav or [])
+        same_pages = views.keys() == self.nav_views.keys()
+        self.incremental = self.dirty and self.builds > 0 and shape == self.site_shape and same_pages
+        self.nav_changed = {page for page, view in views.items() if view != self.nav_views.get(page)}
+        self.site_shape, self.nav_views = shape, views
         redirects = config.plugins.get("redirects")
         if redirects is None:
             raise PluginError("add the 'redirects' plugin after 'handbook' in mkdocs.yml: old links need it")
         # Hand-written redirect_maps in mkdocs.yml win; the plugin is re-created on every build.
-        if not self.dirty_rebuild:  # a dirty rebuild keeps the redirect pages it wrote
+        if not self.incremental:  # an incremental rebuild keeps the redirect pages it wrote
             redirects.config["redirect_maps"] = {
                 **self.last_good.redirects,
                 **redirects.config["redirect_maps"],
             }
         return config
+
+    def _site_shape(self, config: MkDocsConfig) -> str:
+        """What every page's HTML depends on besides its own Markdown and the navigation it
+        shows: redirects, tag pages, the error panel, the settings and the theme overrides.
+        While it and the set of pages stay the same, a rebuild renders only the pages whose
+        Markdown the generator rewrote or whose navigation changed; else every page."""
+        good = self.last_good
+        theme_files = []
+        if custom := config.theme.custom_dir:
+            for path in sorted(Path(custom).rglob("*")):
+                theme_files.append(f"{path} {path.stat().st_mtime_ns}")
+        parts = [
+            good.redirects if good else None,
+            good.tag_urls if good else None,
+            [str(problem) for problem in self.panel_errors],
+            Path(config.config_file_path).read_text(encoding="utf-8", errors="replace"),
+            theme_files,
+            config.extra,
+            config.theme.get("features"),
+        ]
+        return json.dumps(parts, sort_keys=True, default=str)
 
     @staticmethod
     def _as_audience_site(config: MkDocsConfig, site: AudienceSite) -> str:
@@ -200,10 +240,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         for file in files:
             if not file.is_documentation_page():
                 continue
+            if file.src_uri.startswith(f"{TAGS_DIR}/"):  # tag pages: reached from the tags page
+                file.inclusion = InclusionLevel.NOT_IN_NAV
             # "Edit this page" opens the real source: the YAML of a generated page.
             file.edit_uri = edit_paths.get(file.src_uri)
-            if self.dirty_rebuild and self.panel_errors != self.pages_errors:
-                self._mark_stale(file)
+            if self.incremental and file.src_uri in self.nav_changed and os.path.isfile(file.abs_dest_path):
+                os.utime(file.abs_dest_path, (0, 0))  # older than its Markdown: MkDocs renders it again
         pages = {file.src_uri for file in files if file.is_documentation_page()}
         self.page_docs = {uri: docs for uri, docs in self.page_docs.items() if uri in pages}  # deleted pages
         if self.search_mode == "lunr":  # the lunr.js that MkDocs ships, for the search worker
@@ -215,12 +257,11 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         """What the pages' error panel lists: only in the live preview, never in a built site."""
         return self.preview_errors if self.command == "serve" else []
 
-    @staticmethod
-    def _mark_stale(file: File) -> None:
-        """Make a `serve --dirty` rebuild render this page again, though its Markdown is
-        unchanged: the error panel on every page came, went or changed."""
-        if os.path.isfile(file.abs_dest_path):
-            os.utime(file.abs_dest_path, (0, 0))
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        """In a live preview MkDocs leaves the site folder as it is (a dirty build): start it
+        afresh unless this rebuild is incremental, so every page is rendered again."""
+        if self.dirty and not self.incremental:
+            clean_directory(config.site_dir)
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Last line of defence: a page generated from YAML must not carry script or embeds.
@@ -231,6 +272,16 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         if source and not source.startswith("playbooks/"):  # a hand-written page: index its sections
             self.page_docs[page.file.src_uri] = search_docs.content_page_docs(page, html)
         return html
+
+    def on_page_context(
+        self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> TemplateContext:
+        """The page's tags, linked to their tag pages (Material's template shows them)."""
+        urls = self.last_good.tag_urls if self.last_good else {}
+        names = page.meta.get("tags") or []
+        tags = [PageTag(n, urls.get(tag_slug(n))) for n in names if isinstance(n, str)]
+        context["tags"] = tags  # type: ignore[typeddict-unknown-key]  # a key of Material's templates
+        return context
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         errors = self.panel_errors
@@ -245,13 +296,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Write the search index of the engine chosen: from the playbooks' entry documents and
         the sections of the hand-written pages, with synonyms and compounds added."""
-        if self.last_good is not None and not (self.search_mode == "pagefind" and self.dirty_rebuild):
+        if self.last_good is not None and not (self.search_mode == "pagefind" and self.incremental):
             settings = self.last_good.search_settings
             pages = (doc for docs in self.page_docs.values() for doc in docs)
             docs = search_docs.expand([*self.last_good.search_docs, *pages], settings)
             if self.search_mode == "lunr":
                 search.write_lunr_index(Path(config.site_dir), docs, settings)
-            else:  # a dirty rebuild keeps the first Pagefind index: rebuilding it takes seconds
+            else:  # an incremental rebuild keeps the last Pagefind index: rebuilding it takes seconds
                 search.build_pagefind_index(Path(config.site_dir), docs, settings)
-        self.pages_errors = self.panel_errors
         self.builds += 1

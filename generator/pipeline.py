@@ -7,8 +7,10 @@ returns what MkDocs needs (navigation, edit paths) to build the site from the bu
 from __future__ import annotations
 
 import dataclasses
+import functools
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -27,6 +29,7 @@ from . import (
     rules,
     search_docs,
     shared_pages,
+    tag_pages,
     urls,
 )
 from .kind_templates import check_templates, failure_problem, render_problems
@@ -160,13 +163,24 @@ class Generated:
     edit_paths: dict[str, str]  # docs-relative page path → repository path of its source
     links: dict[str, str]  # entry id (or former id) → URL relative to the site root
     redirects: dict[str, str] = field(default_factory=dict)  # old .md path → target, for mkdocs-redirects
-    search_docs: list[SearchDoc] = field(default_factory=list)  # of playbooks and generated pages
+    # The search documents of playbooks and generated pages, made when first asked for: a live
+    # preview's incremental rebuild keeps its search index, and never needs them.
+    make_search_docs: Callable[[], list[SearchDoc]] = list
+    pages: list[str] = field(default_factory=list)  # the generated pages, docs-relative
     search_settings: SearchSettings = field(default_factory=SearchSettings)
     changed: list[str] = field(default_factory=list)
     playbooks: int = 0
     entries: int = 0
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
     whole: Handbook | None = None  # every playbook, whoever the site is for (the leak check's source)
+    tag_urls: dict[str, str] = field(default_factory=dict)  # tag slug → its page's URL
+
+    @functools.cached_property
+    def search_docs(self) -> list[SearchDoc]:
+        started = time.perf_counter()
+        docs = self.make_search_docs()
+        self.timings["search documents"] = time.perf_counter() - started
+        return docs
 
 
 def check_playbooks(project: Project, cache: LoadCache | None = None) -> tuple[Handbook, list[Problem]]:
@@ -345,6 +359,14 @@ def _with_id_links(out: Output, handbook: Handbook) -> Output:
     return Output(out.path, inline.linked(out.path, text, handbook).encode("utf-8"))
 
 
+def _with_tag_list(out: Output, tags: list[tag_pages.Tag]) -> Output:
+    """The tags page (any hand-written page with the marker) with the list of tags in it."""
+    if not tag_pages.lists_tags(out.path, out.data):
+        return out
+    text = tag_pages.with_tag_list(out.path, out.data.decode("utf-8", errors="replace"), tags)
+    return Output(out.path, text.encode("utf-8"))
+
+
 def attachment_outputs(handbook: Handbook) -> list[Output]:
     """Files some kinds publish beside a page (a template's documents, to download)."""
     return [
@@ -354,10 +376,10 @@ def attachment_outputs(handbook: Handbook) -> list[Output]:
     ]
 
 
-def build_nav(pages: list[Page], content_pages: list[str], kinds: list[KindSpec]) -> list[NavItem]:
+def build_nav(pages: list[Page], content_pages: dict[str, str], kinds: list[KindSpec]) -> list[NavItem]:
     """Home first, then one section per kind (in parts, if large), then the other hand-written
-    pages. Generated pages carry their titles, so a rebuild that reads only the edited pages
-    still names every page right."""
+    pages (`content_pages`: path → title). Every page carries its title, so a rebuild that reads
+    only the edited pages still names every page right."""
     nav: list[NavItem] = []
     if "index.md" in content_pages:
         nav.append({"Home": "index.md"})
@@ -378,7 +400,7 @@ def build_nav(pages: list[Page], content_pages: list[str], kinds: list[KindSpec]
                 for part, r in zip(part_paths, ranges, strict=True)
             ]
         nav.append({spec.title: [index, *titled]})
-    nav.extend(p for p in content_pages if p != "index.md")
+    nav.extend({title: path} for path, title in content_pages.items() if path != "index.md")
     nav.extend({p.title: p.path} for p in pages if p.path == REVIEW_STATUS_PAGE)
     return nav
 
@@ -396,14 +418,17 @@ def generate(
         raise ContentError(problems)
     internal = project.audience == audiences.INTERNAL
     shared = audiences.sharing(whole, AUDIENCES[1]) if internal else None  # marked on internal pages
+    content = _content(project)
+    tags_page = next((out.path for out, _ in content if tag_pages.lists_tags(out.path, out.data)), None)
     try:
-        pages = render_pages(handbook, review.today(), templates_dir, project.kinds_dir, shared)
+        pages = render_pages(handbook, review.today(), templates_dir, project.kinds_dir, shared, tags_page)
     except TemplateFailure as failure:  # in a declared kind's template, it is the handbook's problem
         if (problem := failure_problem(project.root, failure)) is None:
             raise
         raise ContentError([problem]) from None
     clock.lap("render")
-    content = [(_with_id_links(out, handbook), src) for out, src in _content(project)]
+    tags = tag_pages.tags_of([pb.model for pb in handbook.playbooks]) if tags_page else []
+    content = [(_with_tag_list(_with_id_links(out, handbook), tags), src) for out, src in content]
     generated_paths = {p.path for p in pages} | {LINKS_FILE, ANCHORS_FILE}
     clashes = [
         Problem(src, 1, 1, f"'{out.path}' clashes with a page the generator writes; rename it")
@@ -422,14 +447,20 @@ def generate(
     ]
     changed = write_outputs(project.build_dir, outputs)
     clock.lap("write")
-    content_pages = [out.path for out, _ in content if out.path.endswith(".md")]
+    content_pages = {
+        out.path: shared_pages.page_title(out.path, out.data.decode("utf-8", errors="replace"))
+        for out, _ in content
+        if out.path.endswith(".md")
+    }
     edit_paths = {p.path: p.source for p in pages if p.source} | {out.path: src for out, src in content}
     redirects = plan.pages | urls.go_links(handbook)
     kinds = [cls.spec for cls in handbook.kinds_used()]
     nav = build_nav(pages, content_pages, kinds)
-    docs = search_docs.playbook_docs(handbook)
-    docs += search_docs.index_page_docs(kinds, layout.page_url(REVIEW_STATUS_PAGE) if internal else None)
-    clock.lap("search documents")
+    review_url = layout.page_url(REVIEW_STATUS_PAGE) if internal else None
+
+    def make_search_docs() -> list[SearchDoc]:
+        return search_docs.playbook_docs(handbook) + search_docs.index_page_docs(kinds, review_url)
+
     return Generated(
         nav,
         edit_paths,
@@ -439,9 +470,11 @@ def generate(
         playbooks=len(handbook.playbooks),
         entries=len(handbook.entries),
         timings=clock.laps,
-        search_docs=docs,
+        make_search_docs=make_search_docs,
+        pages=[page.path for page in pages],
         search_settings=settings,
         whole=whole,
+        tag_urls={tag_pages.tag_slug(tag.name): tag.url for tag in tags},
     )
 
 

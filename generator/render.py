@@ -18,10 +18,11 @@ from pathlib import Path
 
 import jinja2
 
-from . import inline, layout
+from . import inline, layout, tag_pages
 from .audience import INTERNAL, Sharing
 from .inline import WITHHELD_TEXT
 from .kinds.operating_model import ISO_44001_STAGES
+from .layout import escape_label
 from .model import KindSpec, Playbook, section_title
 from .review import review_of
 from .validate import Handbook
@@ -48,11 +49,6 @@ class TemplateFailure(Exception):
         super().__init__(f"{template}:{line}: error: {message}")
         self.template, self.line, self.message = template, line, message
         self.playbook: tuple[Playbook, str] | None = None  # the playbook being rendered, its file
-
-
-def escape_label(text: str) -> str:
-    """Make text safe as the label of a Markdown link."""
-    return re.sub(r"([\\\[\]])", r"\\\1", " ".join(text.split()))
 
 
 def escape_heading(text: str) -> str:
@@ -230,19 +226,37 @@ class Renderer:
         """A kind's index page listing its playbooks; in a large section, listing its parts,
         and one more index page for each part listing that part's playbooks."""
         path = layout.kind_index_path(spec)
+        return self.listing_pages(path, f"{spec.folder}/", spec.title, spec.intro, playbooks)
+
+    def listing_pages(
+        self, path: str, folder: str, title: str, intro: str, playbooks: list[Playbook]
+    ) -> list[Page]:
+        """The index page at `path` listing `playbooks`, or, above layout.PART_SIZE, listing
+        parts of them, each with an index page of its own in `folder`."""
         ranges = layout.split_into_parts(len(playbooks))
         if len(ranges) == 1:
-            return [self._index_page(path, spec.title, spec.intro, playbooks, [])]
+            return [self._index_page(path, title, intro, playbooks, [])]
         parts, pages = [], []
         for number, positions in enumerate(ranges, start=1):
             members = playbooks[positions.start : positions.stop]
             label = layout.part_label(members[0].title, members[-1].title)
-            part = layout.part_path(spec, number)
+            part = layout.part_path_in(folder, number)
             parts.append({"label": label, "href": layout.relative_link(path, part), "count": len(members)})
             home = layout.relative_link(part, path)
-            intro = f"Part {number} of {len(ranges)} of [{escape_label(spec.title)}]({home})."
-            pages.append(self._index_page(part, label, intro, members, []))
-        return [self._index_page(path, spec.title, spec.intro, [], parts), *pages]
+            part_intro = f"Part {number} of {len(ranges)} of [{escape_label(title)}]({home})."
+            pages.append(self._index_page(part, label, part_intro, members, []))
+        return [self._index_page(path, title, intro, [], parts), *pages]
+
+    def tag_pages(self, tags: list[tag_pages.Tag], tags_page: str) -> list[Page]:
+        """A page per tag listing the playbooks that carry it (in parts, above PART_SIZE), each
+        leading back to `tags_page`, the hand-written page that lists the tags."""
+        pages = []
+        for tag in tags:
+            back = layout.relative_link(tag.path, tags_page)
+            intro = f"Playbooks tagged *{escape_label(tag.name)}*. [All tags]({back})"
+            folder = tag.path.removesuffix("index.md")
+            pages += self.listing_pages(tag.path, folder, tag.name, intro, list(tag.playbooks))
+        return pages
 
     def _index_page(
         self,
@@ -269,9 +283,11 @@ def render_pages(
     templates_dir: Path = TEMPLATES_DIR,
     kinds_dir: Path | None = None,
     shared: Sharing | None = None,
+    tags_page: str | None = None,
 ) -> list[Page]:
-    """One page per playbook, one index page per kind that has playbooks, and (in the internal
-    handbook) the review status. `shared` marks what the partner handbook has too."""
+    """One page per playbook, one index page per kind that has playbooks, a page per tag if a
+    hand-written `tags_page` lists the tags, and (in the internal handbook) the review status.
+    `shared` marks what the partner handbook has too."""
     renderer = Renderer(handbook, make_environment(templates_dir, kinds_dir), today, shared)
     pages: list[Page] = []
     by_kind: dict[str, list[Playbook]] = {}
@@ -281,6 +297,8 @@ def render_pages(
     for cls in handbook.kinds_used():
         ordered = sorted(by_kind[cls.spec.name], key=layout.section_order)
         pages.extend(renderer.kind_index_pages(cls.spec, ordered))
+    if tags_page is not None:
+        pages += renderer.tag_pages(tag_pages.tags_of([pb.model for pb in handbook.playbooks]), tags_page)
     if handbook.audience == INTERNAL:
         pages.append(renderer.review_status_page())
     return [_with_links_in_text(page, handbook) for page in pages]

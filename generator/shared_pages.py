@@ -20,6 +20,10 @@ from .problems import Problem
 INTERNAL = AUDIENCES[0]
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*(?:\n|\Z)", re.DOTALL)
 _AUDIENCE_LINE = re.compile(r"^audience[ \t]*:[ \t]*(.*?)[ \t]*$", re.MULTILINE)
+_TITLE_LINE = re.compile(r"^title[ \t]*:[ \t]*(.*?)[ \t]*$", re.MULTILINE)
+_FIRST_HEADING = re.compile(r"^#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$", re.MULTILINE)
+_ATTR_LIST = re.compile(r"[ \t]*\{[^}]*\}[ \t]*$")
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 
 
 def variant_of(path: str) -> tuple[str, str] | None:
@@ -49,6 +53,26 @@ def declared_audience(text: str) -> tuple[list[str] | None, str | None, int]:
     if unknown:
         return None, f"unknown audience '{unknown[0]}': use {', '.join(AUDIENCES)}", offset
     return values, None, offset
+
+
+def page_title(path: str, text: str) -> str:
+    """A hand-written page's title as MkDocs finds it: its front matter's `title:`, else its
+    first `# ` heading as plain text, else its file name. The navigation names every page by
+    it, so a live preview that reads only the edited pages still names the others right."""
+    head = _FRONT_MATTER.match(text)
+    if head and (found := _TITLE_LINE.search(head.group(1))):
+        try:
+            value = yaml.safe_load(found.group(1))
+        except yaml.YAMLError:
+            value = None
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    if heading := _FIRST_HEADING.search(text, head.end() if head else 0):
+        plain = _LINK.sub(r"\1", _ATTR_LIST.sub("", heading.group(1)))
+        if title := " ".join(plain.replace("*", "").replace("`", "").split()):
+            return title
+    name = path.rsplit("/", 1)[-1].removesuffix(".md").replace("-", " ").replace("_", " ")
+    return name.capitalize() if name.lower() == name else name
 
 
 def page_problems(display: str, text: str) -> list[Problem]:

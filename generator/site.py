@@ -54,6 +54,17 @@ def _configure_logging(verbose: bool) -> None:
         logger.addHandler(handler)
     logger.setLevel(logging.INFO if verbose else logging.WARNING)
     logger.propagate = False
+    build_log = logging.getLogger("mkdocs.commands.build")
+    if not any(isinstance(f, _DirtyWarning) for f in build_log.filters):
+        build_log.addFilter(_DirtyWarning())
+
+
+class _DirtyWarning(logging.Filter):
+    """MkDocs warns at every dirty build that navigation may go stale; the handbook plugin
+    renders every page again whenever it would (`HandbookPlugin._site_shape`)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("A 'dirty' build is being performed")
 
 
 STAGING_PREFIX = "site-"
@@ -188,11 +199,13 @@ def _audience(name: str) -> Iterator[None]:
             os.environ[AUDIENCE_VARIABLE] = before
 
 
-def serve_site(project: Project, *, host: str, port: int, dirty: bool = False, verbose: bool = True) -> None:
+def serve_site(project: Project, *, host: str, port: int, full: bool = False, verbose: bool = True) -> None:
     """Live preview: editing a playbook, a template or a content page rebuilds and reloads.
 
-    The generator rewrites only the Markdown whose bytes change. With `dirty`, MkDocs then
-    re-renders only those pages instead of the whole site.
+    The generator rewrites only the Markdown whose bytes change, and MkDocs leaves the site
+    folder as it is (a dirty build): the handbook plugin then re-renders only those pages,
+    unless something every page shows changed (`HandbookPlugin._site_shape`). With `full`,
+    every rebuild starts from an empty site folder, as plain `mkdocs serve` does.
     """
     _configure_logging(verbose)
     project.build_dir.mkdir(parents=True, exist_ok=True)
@@ -208,7 +221,7 @@ def serve_site(project: Project, *, host: str, port: int, dirty: bool = False, v
                 livereload=True,
                 watch=watch,
                 docs_dir=str(project.build_dir),
-                build_type="dirty" if dirty else None,
+                build_type=None if full else "dirty",
             )
     except MkDocsException as exc:
         raise SiteError(str(exc)) from None

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -85,37 +86,48 @@ def test_serve_reloads_the_browser_when_a_playbook_changes(project: Path, browse
     assert "Traceback" not in output, output
 
 
-def test_serve_dirty_rebuilds_the_edited_page(project: Path) -> None:
-    """`handbook serve --dirty` re-renders only what changed, and the edit still shows."""
+def test_serve_rebuilds_what_an_edit_changes(project: Path) -> None:
+    """`handbook serve` re-renders only the pages an edit changes (`nav_views`): the edited
+    page after a change to its text, and every page showing its title after a change to that."""
     port = free_port()
     server = subprocess.Popen(
-        [*HANDBOOK, "serve", "--port", str(port), "--dirty"],
+        [*HANDBOOK, "serve", "--port", str(port)],
         cwd=project,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
         preexec_fn=ctrl_c_works,
     )
-    url = f"http://127.0.0.1:{port}/faq/partner-faq/"
+    base = f"http://127.0.0.1:{port}/"
 
-    def page_text() -> str:
+    def page_text(path: str = "faq/partner-faq/") -> str:
         try:
-            with urllib.request.urlopen(url, timeout=5) as response:
+            with urllib.request.urlopen(base + path, timeout=5) as response:
                 return str(response.read().decode())
         except OSError:
             return ""
 
+    def wait_until(what: str, ready: Callable[[], bool]) -> None:
+        deadline = time.monotonic() + 60
+        while not ready():
+            assert time.monotonic() < deadline, what
+            time.sleep(0.2)
+
     try:
-        deadline = time.monotonic() + 60
-        while "Frequently asked questions" not in page_text():
-            assert time.monotonic() < deadline, "serve did not start"
-            time.sleep(0.2)
+        wait_until("serve did not start", lambda: "Frequently asked questions" in page_text())
         faq = project / "playbooks" / "partner-faq.yaml"
-        faq.write_text(faq.read_text().replace("title: Frequently asked questions", "title: Dirty edit", 1))
-        deadline = time.monotonic() + 60
-        while "Dirty edit" not in page_text():
-            assert time.monotonic() < deadline, "the edited page was not rebuilt"
-            time.sleep(0.2)
+        original = faq.read_text()
+        text = "\n  Short, direct answers"
+        assert text in original
+        faq.write_text(original.replace(text, "\n  Text edit." + text[2:], 1))
+        wait_until("the edited page was not rebuilt", lambda: "Text edit." in page_text())
+        other = "culture/culture-template/"
+        assert "Frequently asked questions" in page_text(other)
+        faq.write_text(original.replace("title: Frequently asked questions", "title: Title edit", 1))
+        wait_until("the edited page was not rebuilt", lambda: "Title edit" in page_text())
+        # another page's navigation names the page anew
+        wait_until("another page's navigation kept the old title", lambda: "Title edit" in page_text(other))
+        assert "Frequently asked questions" not in page_text(other)
     finally:
         server.send_signal(signal.SIGINT)
         try:

@@ -83,7 +83,7 @@ def test_search_index_holds_every_entry_at_its_own_address(built_site: Path) -> 
     missing = sorted(set(links.values()) - set(locations))
     assert not missing, f"entries without a search document: {missing[:5]}"
     assert len(locations) == len(set(locations)), "an address is in the index twice"
-    assert not any(loc.startswith("tags/#") for loc in locations)  # tag lists are not documents
+    assert not any(loc.startswith("tags/") and loc != "tags/" for loc in locations)  # nor tag pages' lists
 
 
 def test_edit_links_open_the_real_source(built_site: Path) -> None:
@@ -97,9 +97,14 @@ def test_edit_links_open_the_real_source(built_site: Path) -> None:
 
 
 def test_tags_page_lists_playbook_tags(built_site: Path) -> None:
-    tags = _html(built_site, "tags/")
-    assert "partner-management" in tags
-    assert "../anti-patterns/partner-anti-patterns/" in tags
+    """The tags page links a page per tag, which lists the playbooks tagged with it; a
+    playbook shows its tags linked to those pages."""
+    tags = _html(built_site, "tags/").split("<article", 1)[1]
+    assert '<a href="partner-management/">partner-management</a>' in tags
+    tag_page = _html(built_site, "tags/anti-patterns/").split("<article", 1)[1]
+    assert 'href="../../anti-patterns/partner-anti-patterns/"' in tag_page
+    page = _html(built_site, "anti-patterns/partner-anti-patterns/")
+    assert '<a href="../../tags/anti-patterns/" class="md-tag">' in page
 
 
 def test_field_values_are_data_not_templates(tmp_path: Path) -> None:

@@ -73,7 +73,8 @@ def test_a_large_section_is_navigated_by_parts(large_site: Path) -> None:
         p.relative_to(large_site / "build" / "docs").as_posix()
         for p in (large_site / "build" / "docs").rglob("*.md")
     }
-    assert {p for p in playbooks if "/" in p} <= set(listed)
+    assert {p for p in playbooks if "/" in p and not p.startswith("tags/")} <= set(listed)
+    assert not any(p.startswith("tags/") for p in listed), "tag pages are reached from the tags page"
 
 
 def test_pages_carry_only_the_navigation_they_show(large_site: Path) -> None:
@@ -114,3 +115,33 @@ def test_review_status_lists_the_first_due_and_points_to_the_report(large_site: 
     rows = [line for line in page.splitlines() if line.startswith("| [")]
     assert len(rows) == REVIEW_ROWS < PAGES
     assert f"The {PAGES + 1 - REVIEW_ROWS} other playbooks are due after the last one above" in page
+
+
+def test_every_tag_has_its_own_page_in_parts(large_site: Path) -> None:
+    """Material's tags page held every tag's list and grew with the handbook; here the tags
+    page links to a page per tag, and a tag that many playbooks carry is listed in parts."""
+    site = large_site / "site"
+    index = (site / "tags" / "index.html").read_text(encoding="utf-8")
+    tag_links = re.findall(r'<a href="([a-z0-9-]+)/">([^<]+)</a>: (\d+) playbooks?', index)
+    assert len(tag_links) > 5
+    sizes = {slug: int(count) for slug, _, count in tag_links}
+    big = max(sizes, key=lambda slug: sizes[slug])
+    assert sizes[big] > layout.PART_SIZE, "the synthetic handbook has a tag worth parting"
+    big_page = (site / "tags" / big / "index.html").read_text(encoding="utf-8")
+    parts = re.findall(r'href="(part-\d+)/"', big_page)
+    assert len(parts) == len(layout.split_into_parts(sizes[big]))
+    listed = []
+    for part in parts:
+        html = (site / "tags" / big / part / "index.html").read_text(encoding="utf-8")
+        found = re.findall(r'<a href="\.\./\.\./\.\./([^"]+)/">', html.split("<article", 1)[1])
+        assert 0 < len(found) <= layout.PART_SIZE
+        listed += found
+    assert len(listed) == len(set(listed)) == sizes[big]
+    # every listed page shows the tag above its text, linked back to the tag's page
+    for page in listed[:: max(1, len(listed) // 5)]:
+        html = (site / page / "index.html").read_text(encoding="utf-8")
+        chips = re.findall(r'<a href="([^"]+)" class="md-tag"', html)
+        depth = "../" * (page.count("/") + 1)
+        assert f"{depth}tags/{big}/" in chips
+    largest = max(path.stat().st_size for path in (site / "tags").rglob("*.html"))
+    assert largest < 150_000

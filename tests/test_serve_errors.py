@@ -70,7 +70,7 @@ def _answers(url: str) -> bool:
         return False
 
 
-@pytest.mark.parametrize("flags", [(), ("--dirty",)], ids=["serve", "serve-dirty"])
+@pytest.mark.parametrize("flags", [(), ("--full",)], ids=["serve", "serve-full"])
 def test_serve_shows_invalid_playbooks_on_every_page_until_fixed(
     tmp_path: Path, browser: Any, flags: tuple[str, ...]
 ) -> None:
