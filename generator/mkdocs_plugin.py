@@ -90,7 +90,7 @@ class PageTag:
     """A tag as Material's `partials/tags.html` shows it above a page: linked to its tag page."""
 
     name: str
-    url: str | None  # relative to the site root; None for a tag no playbook carries
+    url: str | None  # relative to the site root; None if the handbook has no page for it
     hidden: bool = False
 
 
@@ -186,11 +186,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             "ask": ask,
             "faq": "faq/" if "faq/index.md" in self.last_good.pages else "",
         }
-        shape, views = self._site_shape(config), page_views(config.nav or [])
-        same_pages = views.keys() == self.nav_views.keys()
-        self.incremental = self.dirty and self.builds > 0 and shape == self.site_shape and same_pages
-        self.nav_changed = {page for page, view in views.items() if view != self.nav_views.get(page)}
-        self.site_shape, self.nav_views = shape, views
+        if self.dirty:  # MkDocs leaves the site folder to us: decide what to render again
+            shape, views = self._site_shape(config, self.last_good), page_views(config.nav or [])
+            same_pages = views.keys() == self.nav_views.keys()
+            self.incremental = self.builds > 0 and shape == self.site_shape and same_pages
+            self.nav_changed = {page for page, view in views.items() if view != self.nav_views.get(page)}
+            self.site_shape, self.nav_views = shape, views
         redirects = config.plugins.get("redirects")
         if redirects is None:
             raise PluginError("add the 'redirects' plugin after 'handbook' in mkdocs.yml: old links need it")
@@ -202,19 +203,18 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             }
         return config
 
-    def _site_shape(self, config: MkDocsConfig) -> str:
+    def _site_shape(self, config: MkDocsConfig, good: Generated) -> str:
         """What every page's HTML depends on besides its own Markdown and the navigation it
         shows: redirects, tag pages, the error panel, the settings and the theme overrides.
         While it and the set of pages stay the same, a rebuild renders only the pages whose
         Markdown the generator rewrote or whose navigation changed; else every page."""
-        good = self.last_good
         theme_files = []
         if custom := config.theme.custom_dir:
             for path in sorted(Path(custom).rglob("*")):
                 theme_files.append(f"{path} {path.stat().st_mtime_ns}")
         parts = [
-            good.redirects if good else None,
-            good.tag_urls if good else None,
+            good.redirects,
+            good.tag_urls,
             [str(problem) for problem in self.panel_errors],
             Path(config.config_file_path).read_text(encoding="utf-8", errors="replace"),
             theme_files,

@@ -63,12 +63,16 @@ def page_views(nav: list[Any]) -> dict[str, str]:
     common: list[Any] = [node.link() for node in top]
     for section in (node for node in top if node.path is None):
         common.append([child.link() for child in section.children])
+    shared = _digest(common)  # what every page shows, serialised once
     pages = list(_pages(top))
     views = {}
     for position, (page, ancestors) in enumerate(pages):
         before = pages[position - 1][0].link() if position else None
         after = pages[position + 1][0].link() if position + 1 < len(pages) else None
         own = [[child.link() for child in section.children] for section in ancestors]
-        shown = json.dumps([common, own, page.title, before, after], separators=(",", ":"))
-        views[str(page.path)] = hashlib.sha1(shown.encode("utf-8")).hexdigest()
+        views[str(page.path)] = _digest([shared, own, page.title, before, after])
     return views
+
+
+def _digest(value: object) -> str:
+    return hashlib.sha1(json.dumps(value, separators=(",", ":")).encode("utf-8")).hexdigest()

@@ -420,14 +420,15 @@ def generate(
     shared = audiences.sharing(whole, AUDIENCES[1]) if internal else None  # marked on internal pages
     content = _content(project)
     tags_page = next((out.path for out, _ in content if tag_pages.lists_tags(out.path, out.data)), None)
+    tags = tag_pages.tags_of([pb.model for pb in handbook.playbooks]) if tags_page else []
+    tag_index = tag_pages.TagIndex(tags_page, tags) if tags_page else None
     try:
-        pages = render_pages(handbook, review.today(), templates_dir, project.kinds_dir, shared, tags_page)
+        pages = render_pages(handbook, review.today(), templates_dir, project.kinds_dir, shared, tag_index)
     except TemplateFailure as failure:  # in a declared kind's template, it is the handbook's problem
         if (problem := failure_problem(project.root, failure)) is None:
             raise
         raise ContentError([problem]) from None
     clock.lap("render")
-    tags = tag_pages.tags_of([pb.model for pb in handbook.playbooks]) if tags_page else []
     content = [(_with_tag_list(_with_id_links(out, handbook), tags), src) for out, src in content]
     generated_paths = {p.path for p in pages} | {LINKS_FILE, ANCHORS_FILE}
     clashes = [
@@ -474,7 +475,7 @@ def generate(
         pages=[page.path for page in pages],
         search_settings=settings,
         whole=whole,
-        tag_urls={tag_pages.tag_slug(tag.name): tag.url for tag in tags},
+        tag_urls={tag.slug: tag.url for tag in tags},
     )
 
 

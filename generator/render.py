@@ -247,12 +247,12 @@ class Renderer:
             pages.append(self._index_page(part, label, part_intro, members, []))
         return [self._index_page(path, title, intro, [], parts), *pages]
 
-    def tag_pages(self, tags: list[tag_pages.Tag], tags_page: str) -> list[Page]:
+    def tag_pages(self, index: tag_pages.TagIndex) -> list[Page]:
         """A page per tag listing the playbooks that carry it (in parts, above PART_SIZE), each
-        leading back to `tags_page`, the hand-written page that lists the tags."""
+        leading back to the hand-written page that lists the tags."""
         pages = []
-        for tag in tags:
-            back = layout.relative_link(tag.path, tags_page)
+        for tag in index.tags:
+            back = layout.relative_link(tag.path, index.page)
             intro = f"Playbooks tagged *{escape_label(tag.name)}*. [All tags]({back})"
             folder = tag.path.removesuffix("index.md")
             pages += self.listing_pages(tag.path, folder, tag.name, intro, list(tag.playbooks))
@@ -283,11 +283,11 @@ def render_pages(
     templates_dir: Path = TEMPLATES_DIR,
     kinds_dir: Path | None = None,
     shared: Sharing | None = None,
-    tags_page: str | None = None,
+    tag_index: tag_pages.TagIndex | None = None,
 ) -> list[Page]:
     """One page per playbook, one index page per kind that has playbooks, a page per tag if a
-    hand-written `tags_page` lists the tags, and (in the internal handbook) the review status.
-    `shared` marks what the partner handbook has too."""
+    hand-written page lists the tags (`tag_index`), and (in the internal handbook) the review
+    status. `shared` marks what the partner handbook has too."""
     renderer = Renderer(handbook, make_environment(templates_dir, kinds_dir), today, shared)
     pages: list[Page] = []
     by_kind: dict[str, list[Playbook]] = {}
@@ -297,8 +297,8 @@ def render_pages(
     for cls in handbook.kinds_used():
         ordered = sorted(by_kind[cls.spec.name], key=layout.section_order)
         pages.extend(renderer.kind_index_pages(cls.spec, ordered))
-    if tags_page is not None:
-        pages += renderer.tag_pages(tag_pages.tags_of([pb.model for pb in handbook.playbooks]), tags_page)
+    if tag_index is not None:
+        pages += renderer.tag_pages(tag_index)
     if handbook.audience == INTERNAL:
         pages.append(renderer.review_status_page())
     return [_with_links_in_text(page, handbook) for page in pages]

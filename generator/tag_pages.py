@@ -34,18 +34,15 @@ def tag_slug(tag: str) -> str:
     return "-".join(re.findall(r"\w+", tag.lower())) or "tag"
 
 
-def tag_index_path(tag: str) -> str:
-    return f"{TAGS_DIR}/{tag_slug(tag)}/index.md"
-
-
 @dataclass(frozen=True)
 class Tag:
     name: str  # as the first playbook (by title) spells it; tags differing only in case are one
+    slug: str  # tag_slug(name)
     playbooks: tuple[Playbook, ...]  # by title
 
     @property
     def path(self) -> str:
-        return tag_index_path(self.name)
+        return f"{TAGS_DIR}/{self.slug}/index.md"
 
     @property
     def url(self) -> str:
@@ -61,8 +58,16 @@ def tags_of(playbooks: list[Playbook]) -> list[Tag]:
     tags = []
     for slug, members in by_slug.items():
         name = next(tag for tag in members[0].tags if tag_slug(tag) == slug)
-        tags.append(Tag(name, tuple(members)))
+        tags.append(Tag(name, slug, tuple(members)))
     return sorted(tags, key=lambda tag: (tag.name.lower(), tag.name))
+
+
+@dataclass(frozen=True)
+class TagIndex:
+    """The hand-written page that lists the tags (its docs-relative path), and the tags."""
+
+    page: str
+    tags: list[Tag]
 
 
 def tag_list(from_page: str, tags: list[Tag]) -> str:
