@@ -30,6 +30,7 @@ from .validate import Handbook
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 REVIEW_STATUS_PAGE = "review-status.md"
 BACKLINKS_LISTED = 8  # more entries linking to one are listed by page, with a count
+BACKLINK_PAGES_LISTED = 25  # and of those pages, the first so many: a page stays small at any size
 REVIEW_ROWS = 150  # the review status page lists the playbooks due first; `handbook report stale` all
 
 
@@ -94,6 +95,7 @@ def make_environment(
     env.filters["words"] = lambda text: text  # the renderer gives it the handbook (inline.words)
     env.globals["ISO_44001_STAGES"] = ISO_44001_STAGES
     env.globals["BACKLINKS_LISTED"] = BACKLINKS_LISTED
+    env.globals["BACKLINK_PAGES_LISTED"] = BACKLINK_PAGES_LISTED
     env.globals["section"] = lambda pb, field: section_title(type(pb), field)
     return env
 
@@ -196,11 +198,12 @@ class Renderer:
             return lambda model: False
         return lambda model: not shared.includes(model)
 
-    def backlink_pages(self, entry_id: str) -> list[tuple[str, int]]:
-        """The playbooks whose entries link to an entry, with how many, in first-link order:
-        a long "Referenced by" list is shown by page."""
+    def backlink_pages(self, refs: str | list[str]) -> list[tuple[str, int]]:
+        """The playbooks of the entries that link to an entry (`refs`: those entries, or the
+        entry's id for all of them), with how many, in first-link order: a long "Referenced by"
+        list is shown by page."""
         counts: dict[str, int] = {}
-        for owner in self.handbook.backlinks.get(entry_id, []):
+        for owner in self.handbook.backlinks.get(refs, []) if isinstance(refs, str) else refs:
             page = self.handbook.entries[owner].playbook.id
             counts[page] = counts.get(page, 0) + 1
         return list(counts.items())

@@ -90,3 +90,14 @@ def test_every_kind_and_its_sections_are_documented() -> None:
         assert f"`{kind}`" in guide, f"the contributor guide does not mention the kind `{kind}`"
     for name in common - {"id", "title", "kind", "see"}:
         assert f"`{name}`" in readme, f"README does not document the common field `{name}`"
+
+
+def test_the_guide_states_the_backlink_limits_the_renderer_uses() -> None:
+    from generator.render import BACKLINK_PAGES_LISTED, BACKLINKS_LISTED
+
+    guide = " ".join((REPO / "CONTRIBUTING.md").read_text(encoding="utf-8").split())
+    cut = r"past (\d+) entries, by page with a count, and past (\d+) pages, the first (\d+)"
+    found = re.search(cut, guide)
+    assert found is not None, "CONTRIBUTING no longer says how 'Referenced by' lists are cut"
+    stated = [int(n) for n in found.groups()]
+    assert stated == [BACKLINKS_LISTED, BACKLINK_PAGES_LISTED, BACKLINK_PAGES_LISTED]

@@ -15,7 +15,7 @@ from conftest import REPO, run_handbook
 
 from generator import layout
 from generator.pipeline import Project, generate
-from generator.render import REVIEW_ROWS
+from generator.render import BACKLINK_PAGES_LISTED, REVIEW_ROWS
 
 sys.path.insert(0, str(REPO / "bench"))
 from synth import write_handbook
@@ -145,3 +145,27 @@ def test_every_tag_has_its_own_page_in_parts(large_site: Path) -> None:
         assert f"{depth}tags/{big}/" in chips
     largest = max(path.stat().st_size for path in (site / "tags").rglob("*.html"))
     assert largest < 150_000
+
+
+def test_a_much_cited_entry_lists_the_first_pages_only(tmp_path: Path) -> None:
+    """The references page listed every page drawing on a work: it grew with the handbook
+    (141 KB at 1,500 pages). Past BACKLINK_PAGES_LISTED pages, it names the first ones and says
+    how many more there are."""
+    write_handbook(None, tmp_path, pages=400, per_page=3)
+    generate(Project(tmp_path))
+    text = (tmp_path / "build" / "docs" / "references" / "handbook-references.md").read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if line.startswith("**Drawn on by:**")]
+    capped = 0
+    for line in lines:
+        found = re.search(r"(\d+) entries on (\d+) pages: (.*)", line)
+        assert found is not None, line
+        entries, pages, listed = int(found.group(1)), int(found.group(2)), found.group(3)
+        links = re.findall(r"\]\([^)]+\) \((\d+)\)", listed)
+        assert len(links) == min(pages, BACKLINK_PAGES_LISTED)
+        if pages > BACKLINK_PAGES_LISTED:
+            capped += 1
+            assert listed.endswith(f", and {pages - BACKLINK_PAGES_LISTED} more pages")
+            assert sum(int(n) for n in links) < entries
+        else:
+            assert sum(int(n) for n in links) == entries
+    assert capped > 0, "the synthetic handbook has a work drawn on by many pages"
