@@ -86,9 +86,19 @@ def walk(
 def sharing(handbook: Handbook, audience: str = PARTNERS) -> Sharing:
     if audience == INTERNAL:
         return Sharing(INTERNAL, {}, frozenset(handbook.entries))
-    decisions = {id(model): shared for pb in handbook.playbooks for model, shared, _ in walk(pb.model)}
+    decisions = {id(model): shared for pb in handbook.playbooks for model, shared in _decided_once(pb)}
     shared = frozenset(eid for eid, info in handbook.entries.items() if decisions.get(id(info.entry), False))
     return Sharing(audience, decisions, shared)
+
+
+def _decided_once(pb: ValidPlaybook) -> list[tuple[BaseModel, bool]]:
+    """Every model of a playbook with whether the partner handbook has it: worked out once per
+    loaded file (a live preview keeps it while the file and its validated model are unchanged)."""
+    kept = pb.source.memo.get("shared")
+    if kept is None or kept[0] is not pb.model:
+        kept = pb.source.memo["shared"] = (pb.model, [(model, shared) for model, shared, _ in walk(pb.model)])
+    decided: list[tuple[BaseModel, bool]] = kept[1]
+    return decided
 
 
 def _optional(info: FieldInfo) -> bool:

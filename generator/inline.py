@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from .kinds.defaults import DEFAULT_TITLE, Default
-from .load import Loc, text_values
+from .load import Loc, SourceFile, text_values
 from .messages import suggest
 from .page_links import id_links, position, with_definitions
 from .problems import Problem
@@ -86,9 +86,7 @@ def check_playbooks(handbook: Handbook) -> list[Problem]:
     for pb in handbook.playbooks:
         owners = owners_by_playbook.get(id(pb.model), {})
         rows: list[str] | None = None  # the file's lines, read once if a problem needs them
-        for loc, text in text_values(pb.source.data):
-            if "[" not in text:
-                continue
+        for loc, text in _bracketed(pb.source):
             # the nearest entry holding the text (a playbook whose id is taken has none of its own)
             owner = next((owners[loc[:n]] for n in range(len(loc), -1, -1) if loc[:n] in owners), pb.model.id)
             if pb.model.kind == "template" and loc[-1] == "body":
@@ -106,6 +104,14 @@ def check_playbooks(handbook: Handbook) -> list[Problem]:
                     if owner not in users:
                         users.append(owner)
     return problems
+
+
+def _bracketed(source: SourceFile) -> list[tuple[Loc, str]]:
+    """The text values of a file that may hold a marker or a link by id: read once per file."""
+    if "bracketed" not in source.memo:
+        source.memo["bracketed"] = [(loc, text) for loc, text in text_values(source.data) if "[" in text]
+    found: list[tuple[Loc, str]] = source.memo["bracketed"]
+    return found
 
 
 def check_defaults(display: str, text: str, handbook: Handbook) -> list[Problem]:

@@ -80,6 +80,9 @@ class SourceFile:
     broken: set[Loc] = field(default_factory=set)  # values already reported while loading
     text: str | None = None  # kept when positions are to be found later, only if needed
     may_hold_markup: bool = True  # False when the text has no '<', '&', '{' or link syntax at all
+    # What later stages work out from this file alone (its validation, say), kept as long as
+    # this object is: a live preview's load cache keeps it while the file is unchanged.
+    memo: dict[object, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def find_positions(self) -> list[Problem]:
         """For a file read by the fast path: read it again carefully, once, to learn where each

@@ -13,15 +13,18 @@ import json
 import logging
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+import jinja2
+import jinja2.bccache
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
@@ -31,10 +34,9 @@ from mkdocs.utils.templates import TemplateContext
 
 from . import search, search_docs
 from .audience import INTERNAL
-from .load import LoadCache
 from .model import AUDIENCES
 from .nav_views import page_views
-from .pipeline import Generated, Project, generate
+from .pipeline import Generated, PreviewMemory, Project, generate
 from .problems import ContentError, Problem
 from .render import TemplateFailure
 from .review import ClockError
@@ -83,6 +85,22 @@ def with_error_panel(page_html: str, problems: Sequence[Problem | str]) -> str:
     if match is None:
         return error_panel(problems) + page_html
     return page_html[: match.end()] + error_panel(problems) + page_html[match.end() :]
+
+
+class CompiledTemplates(jinja2.BytecodeCache):
+    """The theme's templates, compiled once for a whole live preview: MkDocs makes a new Jinja
+    environment for every build. Jinja compares each template's source with the one compiled,
+    so an edited override is compiled again."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if (code := self.code.get(bucket.key)) is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
 
 
 @dataclass(frozen=True)
@@ -137,10 +155,12 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         self.incremental = False  # this build re-renders only the pages whose Markdown or navigation changed
         self.nav_views: dict[str, str] = {}  # page → the navigation it shows (nav_views.page_views)
         self.nav_changed: set[str] = set()  # pages an incremental build renders for their navigation
-        self.load_cache: LoadCache = {}
+        self.memory = PreviewMemory()  # a live preview's parsed playbooks and rendered pages
         self.page_docs: dict[str, list[search_docs.SearchDoc]] = {}  # hand-written page → its documents
         self.audience: str | None = None  # set by `handbook build`; else HANDBOOK_AUDIENCE, else internal
         self.built = INTERNAL  # the audience of the last build
+        self.project: Project | None = None  # of the last build
+        self.compiled_templates = CompiledTemplates()  # the theme's, kept by a live preview
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.command = command  # defining on_startup also keeps this object across rebuilds
@@ -150,11 +170,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         audience = self.audience or os.environ.get(AUDIENCE_VARIABLE) or INTERNAL
         if audience not in AUDIENCES:
             raise PluginError(f"{AUDIENCE_VARIABLE}={audience!r}: use one of {', '.join(AUDIENCES)}")
-        project = Project(Path(config.config_file_path).resolve().parent, audience)
+        project = self.project = Project(Path(config.config_file_path).resolve().parent, audience)
         self.built = audience
         try:
-            cache = self.load_cache if self.command == "serve" else None
-            self.last_good = generate(project, cache=cache)
+            self.last_good = generate(project, memory=self.memory if self.command == "serve" else None)
             self.problems, self.preview_errors = [], []
         except ContentError as exc:
             self.problems = exc.problems
@@ -235,6 +254,17 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         config.extra["handbook_banner"] = site.banner or ""
         return site.ask_url or ""
 
+    def on_serve(
+        self, server: LiveReloadServer, /, *, config: MkDocsConfig, builder: Callable[..., None]
+    ) -> LiveReloadServer:
+        """Watch what the site is made from (playbooks, pages, templates...) instead of the
+        Markdown generated from it: every build rewrites what changed there, and watching it
+        would run every rebuild twice."""
+        server.unwatch(config.docs_dir)
+        for path in self.project.sources() if self.project else []:
+            server.watch(str(path))
+        return server
+
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         edit_paths = self.last_good.edit_paths if self.last_good and self.built == INTERNAL else {}
         for file in files:
@@ -262,6 +292,16 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         afresh unless this rebuild is incremental, so every page is rendered again."""
         if self.dirty and not self.incremental:
             clean_directory(config.site_dir)
+
+    def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+        """In a live preview: the theme's templates compiled once, not on every save; and when a
+        save changed no page's navigation, the 404 page and the sitemap (which show nothing
+        else that a save can change) are left as they are."""
+        if self.command == "serve":
+            env.bytecode_cache = self.compiled_templates
+        if self.incremental and not self.nav_changed:
+            config.theme.static_templates -= {"404.html", "sitemap.xml"}
+        return env
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Last line of defence: a page generated from YAML must not carry script or embeds.

@@ -37,6 +37,7 @@ from .load import LoadCache, find_playbooks, load_all
 from .model import AUDIENCES, KindSpec
 from .problems import ContentError, Problem, sorted_problems
 from .render import TEMPLATES_DIR, Page, TemplateFailure, render_pages
+from .render_cache import RenderCache
 from .schema_comments import schema_comment_problems
 from .search_docs import SearchDoc
 from .search_settings import SEARCH_FILE, SearchSettings, read_search_settings
@@ -107,6 +108,12 @@ class Project:
     def all_content_sources(self) -> dict[str, Path]:
         """Every hand-written file, whichever handbook publishes it, by its path in content/."""
         return content_sources(self.content_dir, {"contributing.md": self.contributing_file})
+
+    def sources(self) -> list[Path]:
+        """The folders and files the site is made from: what a live preview watches."""
+        folders = [self.playbooks_dir, self.content_dir, TEMPLATES_DIR, self.kinds_dir]
+        files = [self.contributing_file, self.manifest_file, self.owners_file, self.search_file]
+        return [path for path in folders if path.is_dir()] + [path for path in files if path.is_file()]
 
     @property
     def kinds_dir(self) -> Path:
@@ -405,14 +412,24 @@ def build_nav(pages: list[Page], content_pages: dict[str, str], kinds: list[Kind
     return nav
 
 
+@dataclass
+class PreviewMemory:
+    """What a live preview keeps from one rebuild to the next, so that a save costs the files
+    it changed: each playbook as parsed, and each page as rendered."""
+
+    loaded: LoadCache = field(default_factory=dict)
+    rendered: RenderCache = field(default_factory=RenderCache)
+
+
 def generate(
-    project: Project, templates_dir: Path = TEMPLATES_DIR, cache: LoadCache | None = None
+    project: Project, templates_dir: Path = TEMPLATES_DIR, memory: PreviewMemory | None = None
 ) -> Generated:
     """Run the whole pipeline into the build folder. Raises ContentError on bad content.
 
-    A live preview passes a `cache`, so that unchanged playbooks are not parsed again."""
+    A live preview passes its `memory`, so that unchanged playbooks are not parsed or rendered
+    again."""
     clock = _Stopwatch()
-    whole, handbook, plan, settings, problems = _check_all(project, cache)
+    whole, handbook, plan, settings, problems = _check_all(project, memory.loaded if memory else None)
     clock.lap("load and validate")
     if problems:
         raise ContentError(problems)
@@ -423,7 +440,9 @@ def generate(
     tags = tag_pages.tags_of([pb.model for pb in handbook.playbooks]) if tags_page else []
     tag_index = tag_pages.TagIndex(tags_page, tags) if tags_page else None
     try:
-        pages = render_pages(handbook, review.today(), templates_dir, project.kinds_dir, shared, tag_index)
+        rendered = memory.rendered if memory else None
+        today = review.today()
+        pages = render_pages(handbook, today, templates_dir, project.kinds_dir, shared, tag_index, rendered)
     except TemplateFailure as failure:  # in a declared kind's template, it is the handbook's problem
         if (problem := failure_problem(project.root, failure)) is None:
             raise

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 
@@ -25,7 +26,10 @@ from .kinds.operating_model import ISO_44001_STAGES
 from .layout import escape_label
 from .model import KindSpec, Playbook, section_title
 from .review import review_of
-from .validate import Handbook
+from .validate import Handbook, ValidPlaybook
+
+if TYPE_CHECKING:
+    from .render_cache import RenderCache
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 REVIEW_STATUS_PAGE = "review-status.md"
@@ -114,6 +118,9 @@ class Renderer:
         self.shared = shared
         self.today = today
         self._links: dict[str, dict[str, str]] = {}  # page folder → entry id → Markdown link
+        self.listed_playbooks = False  # the page being rendered listed other playbooks (playbooks_of)
+        # A live preview's index pages of the last render: path → (what it lists, its page)
+        self.listings: dict[str, tuple[tuple[object, ...], Page]] | None = None
 
     def _linker(self, from_page: str) -> Callable[[str], str]:
         """`link(id)` for templates: a Markdown link from `from_page` to the entry, titled by it.
@@ -210,6 +217,7 @@ class Renderer:
 
     def playbooks_of(self, kind: str) -> list[Playbook]:
         """The playbooks of a kind in navigation order, for a page that lists them."""
+        self.listed_playbooks = True
         found = [pb.model for pb in self.handbook.playbooks if pb.model.kind == kind]
         return sorted(found, key=layout.section_order)
 
@@ -269,6 +277,11 @@ class Renderer:
         playbooks: list[Playbook],
         parts: list[dict[str, object]],
     ) -> Page:
+        # What the page shows: the playbooks' own fields (the same objects while their files are
+        # unchanged) and, through links, what is handbook-wide (the cache's, to compare).
+        shows = (title, intro, json.dumps(parts), *playbooks)
+        if self.listings is not None and (kept := self.listings.get(path)) and _same(kept[0], shows):
+            return kept[1]
         text = self._render(
             "kind-index.md.j2",
             title=title,
@@ -277,7 +290,14 @@ class Renderer:
             parts=parts,
             link=self._linker(path),
         )
-        return Page(path, title, text, None)
+        page = Page(path, title, text, None)
+        if self.listings is not None:
+            self.listings[path] = (shows, page)
+        return page
+
+
+def _same(kept: tuple[object, ...], now: tuple[object, ...]) -> bool:
+    return len(kept) == len(now) and all(a is b or a == b for a, b in zip(kept, now, strict=True))
 
 
 def render_pages(
@@ -287,24 +307,43 @@ def render_pages(
     kinds_dir: Path | None = None,
     shared: Sharing | None = None,
     tag_index: tag_pages.TagIndex | None = None,
+    cache: RenderCache | None = None,
 ) -> list[Page]:
     """One page per playbook, one index page per kind that has playbooks, a page per tag if a
     hand-written page lists the tags (`tag_index`), and (in the internal handbook) the review
-    status. `shared` marks what the partner handbook has too."""
-    renderer = Renderer(handbook, make_environment(templates_dir, kinds_dir), today, shared)
+    status. `shared` marks what the partner handbook has too. A live preview passes a `cache`,
+    so that the playbooks a save did not change are not rendered again."""
+    env = cache.environment(templates_dir, kinds_dir) if cache else make_environment(templates_dir, kinds_dir)
+    renderer = Renderer(handbook, env, today, shared)
+    if cache is not None:
+        cache.start(handbook, today, shared, [templates_dir, *filter(None, [kinds_dir])])
+        renderer.listings = cache.listings
     pages: list[Page] = []
     by_kind: dict[str, list[Playbook]] = {}
     for pb in handbook.playbooks:
-        pages.append(renderer.playbook_page(pb.model, pb.source.display))
+        pages.append(_playbook_page(renderer, pb, cache))
         by_kind.setdefault(pb.model.kind, []).append(pb.model)
+    others: list[Page] = []
     for cls in handbook.kinds_used():
         ordered = sorted(by_kind[cls.spec.name], key=layout.section_order)
-        pages.extend(renderer.kind_index_pages(cls.spec, ordered))
+        others.extend(renderer.kind_index_pages(cls.spec, ordered))
     if tag_index is not None:
-        pages += renderer.tag_pages(tag_index)
+        others += renderer.tag_pages(tag_index)
     if handbook.audience == INTERNAL:
-        pages.append(renderer.review_status_page())
-    return [_with_links_in_text(page, handbook) for page in pages]
+        others.append(renderer.review_status_page())
+    return pages + [_with_links_in_text(page, handbook) for page in others]
+
+
+def _playbook_page(renderer: Renderer, pb: ValidPlaybook, cache: RenderCache | None) -> Page:
+    if cache is not None and (kept := cache.page_of(pb)) is not None:
+        return kept
+    renderer.listed_playbooks = False
+    page = _with_links_in_text(renderer.playbook_page(pb.model, pb.source.display), renderer.handbook)
+    if cache is not None and not renderer.listed_playbooks:  # a page listing others depends on them
+        cache.keep(pb, page)
+    elif cache is not None:
+        cache.forget(pb)
+    return page
 
 
 def _with_links_in_text(page: Page, handbook: Handbook) -> Page:

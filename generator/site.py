@@ -24,7 +24,6 @@ from .audience import INTERNAL
 from .mkdocs_plugin import AUDIENCE_VARIABLE, HandbookPlugin
 from .pipeline import Generated, Project
 from .problems import Problem
-from .render import TEMPLATES_DIR
 from .write import replace_dir, restore_interrupted_swap
 
 
@@ -209,17 +208,12 @@ def serve_site(project: Project, *, host: str, port: int, full: bool = False, ve
     """
     _configure_logging(verbose)
     project.build_dir.mkdir(parents=True, exist_ok=True)
-    watch = [str(project.playbooks_dir), str(project.content_dir), str(TEMPLATES_DIR)]
-    watch += [str(project.kinds_dir)] if project.kinds_dir.is_dir() else []
-    extra = (project.contributing_file, project.manifest_file, project.owners_file)
-    watch += [str(path) for path in extra if path.is_file()]
-    try:
+    try:  # what to watch: the plugin's on_serve
         with _audience(project.audience):
             mkdocs_serve(
                 str(project.config_file),
                 dev_addr=f"{host}:{port}",
                 livereload=True,
-                watch=watch,
                 docs_dir=str(project.build_dir),
                 build_type=None if full else "dirty",
             )

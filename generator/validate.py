@@ -122,6 +122,23 @@ def validate_file(source: SourceFile, kinds: Kinds) -> tuple[Playbook | None, li
     return (None if problems else model), problems
 
 
+def _validated_once(
+    source: SourceFile, kinds: Kinds
+) -> tuple[Playbook | None, list[Problem], list[tuple[Linkable, Loc] | Reference]]:
+    """`validate_file`, with the entries and references of the playbook: worked out once per
+    loaded file and kind (a live preview validates only the files a save changed)."""
+    kind = source.data.get("kind")
+    cls = kinds.get(kind) if isinstance(kind, str) else None
+    against = cls if cls is not None else tuple(kinds)  # an unknown kind's hint lists the kinds
+    kept = source.memo.get("validated")
+    if kept is None or kept[0] != against:  # a declared kind is a new class after each reading
+        model, problems = validate_file(source, kinds)
+        walked = list(walk(model, (), model.id)) if model is not None else []
+        kept = source.memo["validated"] = (against, model, problems, walked)
+    _, model, problems, walked = kept
+    return model, list(problems), walked
+
+
 # --- across files ----------------------------------------------------------------------
 
 
@@ -238,24 +255,26 @@ def validate_handbook(
     `broken_kinds`: they are set aside like invalid files, without problems of their own."""
     problems: list[Problem] = []
     valid: list[ValidPlaybook] = []
+    walks: list[list[tuple[Linkable, Loc] | Reference]] = []  # each valid playbook's entries and references
     known_elsewhere: set[str] = set(unreadable_ids)
     kinds = built_in_kinds() if kinds is None else kinds
     for source in sources:
         if isinstance(kind := source.data.get("kind"), str) and kind in broken_kinds:
             known_elsewhere.update(_ids_in_raw_data(source.data))
             continue
-        model, found = validate_file(source, kinds)
+        model, found, walked = _validated_once(source, kinds)
         problems.extend(found)
         if model is None:
             known_elsewhere.update(_ids_in_raw_data(source.data))
         else:
             valid.append(ValidPlaybook(source, model))
+            walks.append(walked)
 
     entries: dict[str, EntryInfo] = {}
     references: list[tuple[SourceFile, Reference]] = []
     complete = len(valid) == len(sources)
-    for pb in valid:
-        for item in walk(pb.model, (), pb.model.id):
+    for pb, walked in zip(valid, walks, strict=True):
+        for item in walked:
             if isinstance(item, Reference):
                 references.append((pb.source, item))
                 continue

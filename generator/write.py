@@ -8,6 +8,7 @@ Nothing is ever written outside it.
 from __future__ import annotations
 
 import json
+import posixpath
 import shutil
 import signal
 from dataclasses import dataclass
@@ -53,31 +54,48 @@ def json_output(path: str, value: object) -> Output:
     return Output(path, (json.dumps(value, indent=2, sort_keys=True) + "\n").encode("utf-8"))
 
 
-def _target(build_dir: Path, rel: str) -> Path:
-    target = (build_dir / rel).resolve()
-    if not target.is_relative_to(build_dir.resolve()) or target == build_dir.resolve():
-        raise UnsafeOutputPath(f"refusing to write outside the build folder: {rel}")
-    return target
+class _Targets:
+    """Where outputs go in the build folder, refusing any path that leaves it: by `..`, by an
+    absolute path, or through a folder that is a symlink to elsewhere. Each folder is resolved
+    once (a large handbook writes thousands of files into a few hundred folders)."""
+
+    def __init__(self, build_dir: Path):
+        self.root = build_dir.resolve()
+        self.folders: dict[str, Path] = {"": self.root}
+
+    def __call__(self, rel: str) -> Path:
+        lexical = posixpath.normpath(rel)
+        if rel.startswith("/") or lexical in (".", "..") or lexical.startswith("../"):
+            raise UnsafeOutputPath(f"refusing to write outside the build folder: {rel}")
+        folder, name = posixpath.split(lexical)
+        real = self.folders.get(folder)
+        if real is None:
+            real = self.folders[folder] = (self.root / folder).resolve()
+        if not real.is_relative_to(self.root):
+            raise UnsafeOutputPath(f"refusing to write outside the build folder: {rel}")
+        return real / name
 
 
 def write_outputs(build_dir: Path, outputs: list[Output]) -> list[str]:
     """Mirror `outputs` into `build_dir`; return the paths whose bytes changed."""
     build_dir.mkdir(parents=True, exist_ok=True)
-    targets = {_target(build_dir, out.path): out for out in outputs}
+    target_of = _Targets(build_dir)
+    targets = {target_of(out.path): out for out in outputs}
     changed = []
     for target, out in targets.items():
-        if target.is_file() and target.read_bytes() == out.data:
+        if target.is_file() and target.stat().st_size == len(out.data) and target.read_bytes() == out.data:
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f".{target.name}.tmp")
         tmp.write_bytes(out.data)
         tmp.replace(target)
         changed.append(out.path)
-    for existing in sorted(build_dir.rglob("*"), reverse=True):
-        if existing.is_file() and existing.resolve() not in targets:
+    root = target_of.root
+    for existing in sorted(root.rglob("*"), reverse=True):  # rglob does not enter symlinked folders
+        if existing.is_file() and existing not in targets:
             existing.unlink()
-            changed.append(existing.relative_to(build_dir).as_posix())
-        elif existing.is_dir() and not any(existing.iterdir()):
+            changed.append(existing.relative_to(root).as_posix())
+        elif existing.is_dir() and not existing.is_symlink() and not any(existing.iterdir()):
             existing.rmdir()
     return changed
 
