@@ -97,7 +97,8 @@ def test_an_edited_template_renders_every_page_again(handbook: Path, tmp_path: P
     faq_template = templates / "faq.md.j2"
     text = faq_template.read_text(encoding="utf-8")
     assert "{% block body %}\n" in text
-    faq_template.write_text(text.replace("{% block body %}\n", "{% block body %}\nTemplate edited.\n"), "utf-8")
+    edited = text.replace("{% block body %}\n", "{% block body %}\nTemplate edited.\n")
+    faq_template.write_text(edited, encoding="utf-8")
     generate(Project(handbook), templates, memory=memory)
     assert memory.rendered.reused == 0
     docs = _docs(handbook)
