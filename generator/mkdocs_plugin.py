@@ -328,10 +328,13 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         return without_indentation(with_error_panel(output, errors) if errors else output)
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
-        """The 404 page too: a page renamed in the broken YAML is not there yet."""
-        if (errors := self.panel_errors) and template_name.endswith(".html"):
-            return with_error_panel(output_content, errors)
-        return output_content
+        """The 404 page as the other pages: without the template's indentation (it shows the
+        navigation's top level, 175 KB with it at 5,000 pages), and with the problems of the
+        playbooks in a live preview (a page renamed in the broken YAML is not there yet)."""
+        if not template_name.endswith(".html"):
+            return output_content
+        errors = self.panel_errors
+        return without_indentation(with_error_panel(output_content, errors) if errors else output_content)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Write the search index of the engine chosen: from the playbooks' entry documents and
