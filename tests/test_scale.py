@@ -173,7 +173,7 @@ def test_a_much_cited_entry_lists_the_first_pages_only(tmp_path: Path) -> None:
 
 def test_the_404_page_is_as_light_as_the_others(large_site: Path) -> None:
     """The 404 page shows the navigation's top level, like the home page; it kept its template's
-    indentation (175 KB at 5,000 pages, 3.6× the home page)."""
+    indentation (175 KB at 5,000 pages, 3.6 times the home page)."""
     site = large_site / "site"
     missing = (site / "404.html").read_text(encoding="utf-8")
     home = (site / "index.html").read_text(encoding="utf-8")
