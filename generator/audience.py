@@ -93,12 +93,8 @@ def sharing(handbook: Handbook, audience: str = PARTNERS) -> Sharing:
 
 def _decided_once(pb: ValidPlaybook) -> list[tuple[BaseModel, bool]]:
     """Every model of a playbook with whether the partner handbook has it: worked out once per
-    loaded file (a live preview keeps it while the file and its validated model are unchanged)."""
-    kept = pb.source.memo.get("shared")
-    if kept is None or kept[0] is not pb.model:
-        kept = pb.source.memo["shared"] = (pb.model, [(model, shared) for model, shared, _ in walk(pb.model)])
-    decided: list[tuple[BaseModel, bool]] = kept[1]
-    return decided
+    loaded file and validated model (a live preview keeps both while the file is unchanged)."""
+    return pb.source.worked_out("shared", pb.model, lambda: [(m, shared) for m, shared, _ in walk(pb.model)])
 
 
 def _optional(info: FieldInfo) -> bool:

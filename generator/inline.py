@@ -108,10 +108,9 @@ def check_playbooks(handbook: Handbook) -> list[Problem]:
 
 def _bracketed(source: SourceFile) -> list[tuple[Loc, str]]:
     """The text values of a file that may hold a marker or a link by id: read once per file."""
-    if "bracketed" not in source.memo:
-        source.memo["bracketed"] = [(loc, text) for loc, text in text_values(source.data) if "[" in text]
-    found: list[tuple[Loc, str]] = source.memo["bracketed"]
-    return found
+    return source.worked_out(
+        "bracketed", None, lambda: [(loc, text) for loc, text in text_values(source.data) if "[" in text]
+    )
 
 
 def check_defaults(display: str, text: str, handbook: Handbook) -> list[Problem]:

@@ -7,10 +7,10 @@ and tags other than YAML's plain types are refused rather than executed.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
@@ -27,6 +27,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
 
 from .problems import Problem
+
+T = TypeVar("T")
 
 Loc = tuple[str | int, ...]
 
@@ -80,9 +82,18 @@ class SourceFile:
     broken: set[Loc] = field(default_factory=set)  # values already reported while loading
     text: str | None = None  # kept when positions are to be found later, only if needed
     may_hold_markup: bool = True  # False when the text has no '<', '&', '{' or link syntax at all
-    # What later stages work out from this file alone (its validation, say), kept as long as
-    # this object is: a live preview's load cache keeps it while the file is unchanged.
-    memo: dict[object, Any] = field(default_factory=dict, repr=False, compare=False)
+    # What later stages work out from this file (`worked_out`), by name, with what it was based on.
+    memo: dict[str, tuple[object, Any]] = field(default_factory=dict, repr=False, compare=False)
+
+    def worked_out(self, name: str, basis: object, work: Callable[[], T]) -> T:
+        """`work()`, done once for this file while `basis` (whatever else it depends on) is the
+        same object. It lasts as long as this object: a live preview's load cache keeps it while
+        the file is unchanged, so a save costs only the files it changed."""
+        kept = self.memo.get(name)
+        if kept is None or kept[0] is not basis:
+            kept = self.memo[name] = (basis, work())
+        result: T = kept[1]
+        return result
 
     def find_positions(self) -> list[Problem]:
         """For a file read by the fast path: read it again carefully, once, to learn where each

@@ -89,11 +89,11 @@ def handbook_wide_inputs(
         for entry_id, entry in handbook.entries.items()
     )
     templates = tuple(
-        (str(path), path.stat().st_mtime_ns, path.stat().st_size)
+        (str(path), stat.st_mtime_ns, stat.st_size)
         for folder in template_dirs
         if folder.is_dir()
         for path in sorted(folder.rglob("*"))
-        if path.is_file()
+        if path.is_file() and (stat := path.stat())
     )
     return (
         handbook.audience,

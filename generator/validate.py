@@ -129,13 +129,13 @@ def _validated_once(
     loaded file and kind (a live preview validates only the files a save changed)."""
     kind = source.data.get("kind")
     cls = kinds.get(kind) if isinstance(kind, str) else None
-    against = cls if cls is not None else tuple(kinds)  # an unknown kind's hint lists the kinds
-    kept = source.memo.get("validated")
-    if kept is None or kept[0] != against:  # a declared kind is a new class after each reading
+
+    def work() -> tuple[Playbook | None, list[Problem], list[tuple[Linkable, Loc] | Reference]]:
         model, problems = validate_file(source, kinds)
-        walked = list(walk(model, (), model.id)) if model is not None else []
-        kept = source.memo["validated"] = (against, model, problems, walked)
-    _, model, problems, walked = kept
+        return model, problems, list(walk(model, (), model.id)) if model is not None else []
+
+    # A declared kind is a new class after each reading; without a kind, the hint lists them all.
+    model, problems, walked = source.worked_out("validated", cls if cls is not None else kinds, work)
     return model, list(problems), walked
 
 

@@ -83,7 +83,7 @@ def write_outputs(build_dir: Path, outputs: list[Output]) -> list[str]:
     targets = {target_of(out.path): out for out in outputs}
     changed = []
     for target, out in targets.items():
-        if target.is_file() and target.stat().st_size == len(out.data) and target.read_bytes() == out.data:
+        if target.is_file() and target.read_bytes() == out.data:
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f".{target.name}.tmp")
