@@ -318,8 +318,9 @@ def run_pages(pages: int, per_page: int, work: Path, quick: bool, plain_timeout:
         row["plain"] = plain_mkdocs_build(root, plain_timeout)
         row["zensical"] = zensical_build(root)
         if 1000 <= pages <= 2000:  # the size the live preview is measured at
-            row["serve_update_s"] = serve_update_seconds(root, *faq_playbook(root), edit="text")
-            row["serve_title_update_s"] = serve_update_seconds(root, *faq_playbook(root))
+            playbook, url = faq_playbook(root)
+            row["serve_update_s"] = serve_update_seconds(root, playbook, url, edit="text")
+            row["serve_title_update_s"] = serve_update_seconds(root, playbook, url)
     return row
 
 
