@@ -25,7 +25,7 @@ from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -36,6 +36,7 @@ from . import search, search_docs
 from .audience import INTERNAL
 from .model import AUDIENCES
 from .nav_views import page_views
+from .page_workers import PageWorkers, worker_count
 from .pipeline import Generated, PreviewMemory, Project, generate
 from .problems import ContentError, Problem
 from .render import TemplateFailure
@@ -134,6 +135,9 @@ class HandbookConfig(Config):  # type: ignore[no-untyped-call]
     # by default derived from repo_url; "" hides the link.
     ask_url = config_options.Optional(config_options.Type(str))
     partners = config_options.SubConfig(AudienceSite)
+    # Processes that read and render the pages of `handbook build` (generator/page_workers.py):
+    # 0 is one per core; 1 renders every page in MkDocs' own process.
+    page_workers = config_options.Type(int, default=0)
 
 
 # Theme features that lead to the repository, which partners cannot open.
@@ -161,6 +165,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         self.built = INTERNAL  # the audience of the last build
         self.project: Project | None = None  # of the last build
         self.compiled_templates = CompiledTemplates()  # the theme's, kept by a live preview
+        self.workers = PageWorkers()  # of the build under way
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.command = command  # defining on_startup also keeps this object across rebuilds
@@ -293,6 +298,17 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         if self.dirty and not self.incremental:
             clean_directory(config.site_dir)
 
+    @event_priority(-100)  # after every other plugin's: the workers see the navigation as MkDocs does
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
+        """A build of many pages reads and renders them in a worker process per core."""
+        if self.command == "build" and not self.dirty:
+            pages = len(files.documentation_pages())
+            count = worker_count(self.config.page_workers, pages)
+            log.info(f"Reading and rendering {pages} pages in {count} process(es)")
+            if count > 1:
+                self.workers.start(count, files, nav, config, gather=lambda: self.page_docs)
+        return nav
+
     def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
         """In a live preview: the theme's templates compiled once, not on every save; and when a
         save changed no page's navigation, the 404 page and the sitemap (which show nothing
@@ -336,9 +352,15 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         errors = self.panel_errors
         return without_indentation(with_error_panel(output_content, errors) if errors else output_content)
 
+    @event_priority(100)  # the workers' pages are complete before any plugin looks at the site
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Write the search index of the engine chosen: from the playbooks' entry documents and
-        the sections of the hand-written pages, with synonyms and compounds added."""
+        """Wait for the page workers, then write the search index of the engine chosen: from
+        the playbooks' entry documents and the sections of the hand-written pages, with
+        synonyms and compounds added."""
+        if reports := self.workers.join():
+            gathered = [self.page_docs, *(report.gathered for report in reports)]
+            found = ((uri, g.get(uri)) for uri in self.workers.order for g in gathered)
+            self.page_docs = {uri: docs for uri, docs in found if docs is not None}
         if self.last_good is not None and not (self.search_mode == "pagefind" and self.incremental):
             settings = self.last_good.search_settings
             pages = (doc for docs in self.page_docs.values() for doc in docs)
@@ -348,3 +370,11 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             else:  # an incremental rebuild keeps the last Pagefind index: rebuilding it takes seconds
                 search.build_pagefind_index(Path(config.site_dir), docs, settings)
         self.builds += 1
+
+    def on_build_error(self, *, error: Exception) -> None:
+        self.workers.stop()
+
+    def on_shutdown(self) -> None:
+        """A build that failed or was interrupted stops its workers before the caller removes
+        the folder they write to."""
+        self.workers.stop()

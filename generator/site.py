@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import jinja2
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.commands.serve import serve as mkdocs_serve
 from mkdocs.config import load_config
@@ -136,7 +137,7 @@ def build_site(
             raise SiteError("the 'handbook' plugin is missing from mkdocs.yml")
         generated: Generated = plugin.last_good
         report = _leak_check(project, Path(staging), generated, repo_url)
-    except (MkDocsException, OSError) as exc:
+    except (MkDocsException, OSError, jinja2.TemplateError) as exc:  # a theme override's error too
         shutil.rmtree(staging, ignore_errors=True)
         if plugin is not None and plugin.problems:
             raise ContentProblems(plugin.problems) from None

@@ -36,6 +36,7 @@ def test_benchmark_smoke_run(tmp_path: Path) -> None:
     assert [row["entries"] >= n for row, n in zip(results["sizes"], (40, 90), strict=True)] == [True, True]
     for row in results["sizes"]:
         assert row["check"]["peak_mb"] > 0 and row["build"]["peak_mb"] > 0
+        assert row["build"]["together_mb"] > 0  # all its processes, sampled
         assert set(row["generator_stages_s"]) == {"load and validate", "render", "write", "search documents"}
         assert 0 < row["generator_share"] < 1
         assert row["search"] == "lunr" and row["search_index_kb"] > 0

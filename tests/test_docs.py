@@ -101,3 +101,14 @@ def test_the_guide_states_the_backlink_limits_the_renderer_uses() -> None:
     assert found is not None, "CONTRIBUTING no longer says how 'Referenced by' lists are cut"
     stated = [int(n) for n in found.groups()]
     assert stated == [BACKLINKS_LISTED, BACKLINK_PAGES_LISTED, BACKLINK_PAGES_LISTED]
+
+
+def test_the_readme_states_when_a_build_renders_pages_in_workers() -> None:
+    from generator.mkdocs_plugin import HandbookConfig
+    from generator.page_workers import PAGES_PER_WORKER
+
+    readme = " ".join((REPO / "README.md").read_text(encoding="utf-8").split())
+    found = re.search(r"from ([\d,]+) pages on \((\d+) a process", readme)
+    assert found is not None, "README no longer says when `handbook build` forks page workers"
+    assert [int(n.replace(",", "")) for n in found.groups()] == [2 * PAGES_PER_WORKER, PAGES_PER_WORKER]
+    assert "page_workers" in HandbookConfig().keys() and "option `page_workers`" in readme
