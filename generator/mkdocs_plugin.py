@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import re
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,9 +40,11 @@ from .nav_views import page_views
 from .page_workers import PageWorkers, worker_count
 from .pipeline import Generated, PreviewMemory, Project, generate
 from .problems import ContentError, Problem
+from .pruned_nav import PrunedNav
 from .render import TemplateFailure
 from .review import ClockError
 from .safety import unsafe_html
+from .search import RECORDS_PER_INDEX
 from .tag_pages import TAGS_DIR, tag_slug
 
 log = logging.getLogger("mkdocs.plugins.handbook")
@@ -131,6 +134,8 @@ class HandbookConfig(Config):  # type: ignore[no-untyped-call]
 
     search = config_options.Choice(("auto", "lunr", "pagefind"), default="auto")
     pagefind_above = config_options.Type(int, default=2000)  # linkable entries, for search: auto
+    # Documents in one Pagefind index; a larger handbook gets several, merged by the search box.
+    pagefind_records_per_index = config_options.Type(int, default=RECORDS_PER_INDEX)
     # "Ask the handbook's owners" from the search box: a new-issue URL with {title} and {body};
     # by default derived from repo_url; "" hides the link.
     ask_url = config_options.Optional(config_options.Type(str))
@@ -166,6 +171,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         self.project: Project | None = None  # of the last build
         self.compiled_templates = CompiledTemplates()  # the theme's, kept by a live preview
         self.workers = PageWorkers()  # of the build under way
+        self.pruned = PrunedNav()  # the sections of the navigation that Material prunes
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         self.command = command  # defining on_startup also keeps this object across rebuilds
@@ -301,6 +307,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
     @event_priority(-100)  # after every other plugin's: the workers see the navigation as MkDocs does
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
         """A build of many pages reads and renders them in a worker process per core."""
+        self.pruned = PrunedNav.of(nav, config.theme.get("features") or [])
         if self.command == "build" and not self.dirty:
             pages = len(files.documentation_pages())
             count = worker_count(self.config.page_workers, pages)
@@ -315,6 +322,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         else that a save can change) are left as they are."""
         if self.command == "serve":
             env.bytecode_cache = self.compiled_templates
+        self.pruned.show(None)  # the 404 page and the sitemap are in no section
         if self.incremental and not self.nav_changed:
             config.theme.static_templates -= {"404.html", "sitemap.xml"}
         return env
@@ -337,6 +345,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         names = page.meta.get("tags") or []
         tags = [PageTag(n, urls.get(tag_slug(n))) for n in names if isinstance(n, str)]
         context["tags"] = tags  # type: ignore[typeddict-unknown-key]  # a key of Material's templates
+        self.pruned.show(page)
         return context
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
@@ -357,19 +366,29 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         """Wait for the page workers, then write the search index of the engine chosen: from
         the playbooks' entry documents and the sections of the hand-written pages, with
         synonyms and compounds added."""
+        self.pruned.restore()
+        started = time.perf_counter()
         if reports := self.workers.join():
             gathered = [self.page_docs, *(report.gathered for report in reports)]
             found = ((uri, g.get(uri)) for uri in self.workers.order for g in gathered)
             self.page_docs = {uri: docs for uri, docs in found if docs is not None}
+            self._timed("waiting for the page workers", started)
         if self.last_good is not None and not (self.search_mode == "pagefind" and self.incremental):
+            started = time.perf_counter()
             settings = self.last_good.search_settings
             pages = (doc for docs in self.page_docs.values() for doc in docs)
             docs = search_docs.expand([*self.last_good.search_docs, *pages], settings)
             if self.search_mode == "lunr":
                 search.write_lunr_index(Path(config.site_dir), docs, settings)
             else:  # an incremental rebuild keeps the last Pagefind index: rebuilding it takes seconds
-                search.build_pagefind_index(Path(config.site_dir), docs, settings)
+                per_index = self.config.pagefind_records_per_index
+                search.build_pagefind_index(Path(config.site_dir), docs, settings, per_index)
+            self._timed(f"search index ({self.search_mode})", started)
         self.builds += 1
+
+    def _timed(self, stage: str, started: float) -> None:
+        if self.last_good is not None:
+            self.last_good.timings[stage] = time.perf_counter() - started
 
     def on_build_error(self, *, error: Exception) -> None:
         self.workers.stop()

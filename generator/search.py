@@ -8,7 +8,8 @@ word of the query:
 - **lunr** (`search/index.json`): the documents, indexed in the reader's browser by lunr.js (the
   copy MkDocs ships) in a web worker. One download of the whole index, on the first search.
 - **Pagefind** (`pagefind/`): an index split into small chunks that are fetched only when a
-  query needs them, built here from the same documents by the `pagefind` command. The
+  query needs them, built here from the same documents by the `pagefind` command (in several
+  indexes, merged by the box, when there are more than `RECORDS_PER_INDEX` documents). The
   handbook's words, for telling a misspelt word from an unknown one and correcting it, come in
   small files by first letter (`search/words/`), fetched as query words need them.
 
@@ -46,6 +47,7 @@ PAGEFIND_DIR = "pagefind"
 LUNR_JS = Path(mkdocs.contrib.search.__file__).parent / "templates" / "search" / "lunr.js"
 LUNR_JS_URI = "assets/search/lunr.js"
 TEXT_CHARS = 600  # of an entry's text kept for its result's snippet (Pagefind)
+RECORDS_PER_INDEX = 5000  # documents in one Pagefind index: about 450 MB while Pagefind builds it
 
 # How much a match in each field of a search document counts, relative to the entry's text:
 # title, keywords (with synonyms and joined forms of the title), context (kind, page, section),
@@ -143,14 +145,39 @@ def pagefind_record(doc: SearchDoc) -> str:
     return f'<html lang="en"><head><title>{title}</title></head><body>{spans}{body}</body></html>'
 
 
-def build_pagefind_index(site_dir: Path, docs: list[SearchDoc], settings: SearchSettings) -> None:
+def build_pagefind_index(
+    site_dir: Path, docs: list[SearchDoc], settings: SearchSettings, per_index: int = RECORDS_PER_INDEX
+) -> None:
     """Index the documents with Pagefind into site/pagefind/, and write the word lists.
 
     Each document becomes a small page in a temporary folder that the `pagefind` command
-    indexes in one run (its Python API answers one file per 100 ms, too slow for thousands)."""
-    output = site_dir / PAGEFIND_DIR
+    indexes in one run (its Python API answers one file per 100 ms, too slow for thousands).
+    Pagefind holds a whole index in memory (about 90 KB a document), so more than `per_index`
+    documents are dealt out in turn to several indexes, built one after the other: the first in
+    `pagefind/`, the others in `pagefind/index-N/`, which the search box merges into the first
+    (Pagefind's `mergeIndex`) as `search/config.json` lists them."""
+    shards = pagefind_shards(len(docs), per_index)
+    more = []
+    for number, numbers in enumerate(shards, start=1):
+        folder = "" if number == 1 else f"index-{number}/"
+        _run_pagefind(site_dir / PAGEFIND_DIR / folder, [(n, docs[n]) for n in numbers])
+        if folder:
+            more.append(folder)
+    write_word_lists(site_dir, docs, settings)
+    config = {**query_settings(settings), "pagefindIndexes": more}
+    (site_dir / CONFIG_FILE).write_text(json.dumps(config), encoding="utf-8")
+
+
+def pagefind_shards(count: int, per_index: int) -> list[range]:
+    """Document numbers for each index: as few indexes as hold `per_index` each, the documents
+    dealt out in turn so that every index has the same mix of kinds (and comparable scores)."""
+    indexes = max(1, -(-count // max(1, per_index)))
+    return [range(start, count, indexes) for start in range(indexes)]
+
+
+def _run_pagefind(output: Path, docs: list[tuple[int, SearchDoc]]) -> None:
     with tempfile.TemporaryDirectory(prefix="handbook-search-") as tmp:
-        for number, doc in enumerate(docs):
+        for number, doc in docs:
             (Path(tmp) / f"{number}.html").write_text(pagefind_record(doc), encoding="utf-8")
         command = [
             *(sys.executable, "-m", "pagefind", "--site", tmp, "--output-path", str(output)),
@@ -159,8 +186,6 @@ def build_pagefind_index(site_dir: Path, docs: list[SearchDoc], settings: Search
         result = subprocess.run(command, capture_output=True, text=True, timeout=900)
     if result.returncode != 0:
         raise PluginError(f"pagefind failed: {result.stderr.strip() or result.stdout.strip()}")
-    write_word_lists(site_dir, docs, settings)
-    (site_dir / CONFIG_FILE).write_text(json.dumps(query_settings(settings)), encoding="utf-8")
 
 
 def word_lists(docs: list[SearchDoc], settings: SearchSettings) -> dict[str, dict[str, int]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import filecmp
 import os
 import signal
 import subprocess
@@ -109,3 +110,18 @@ def partner_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     assert result.returncode == 0, result.stdout + result.stderr
     assert "leak check:" in result.stdout and "none found" in result.stdout
     yield root
+
+
+def differing_files(left: Path, right: Path) -> list[str]:
+    """Files that differ between two folders, or are in one only (paths relative to them)."""
+    found: list[str] = []
+
+    def walk(cmp: filecmp.dircmp[str], where: str) -> None:
+        found.extend(f"{where}{name} (only one side)" for name in cmp.left_only + cmp.right_only)
+        _, mismatch, errors = filecmp.cmpfiles(cmp.left, cmp.right, cmp.common_files, shallow=False)
+        found.extend(f"{where}{name}" for name in mismatch + errors)
+        for name, sub in cmp.subdirs.items():
+            walk(sub, f"{where}{name}/")
+
+    walk(filecmp.dircmp(left, right), "")
+    return found

@@ -111,4 +111,4 @@ def test_the_readme_states_when_a_build_renders_pages_in_workers() -> None:
     found = re.search(r"from ([\d,]+) pages on \((\d+) a process", readme)
     assert found is not None, "README no longer says when `handbook build` forks page workers"
     assert [int(n.replace(",", "")) for n in found.groups()] == [2 * PAGES_PER_WORKER, PAGES_PER_WORKER]
-    assert "page_workers" in HandbookConfig().keys() and "option `page_workers`" in readme
+    assert "page_workers" in HandbookConfig() and "option `page_workers`" in readme

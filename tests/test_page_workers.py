@@ -5,7 +5,6 @@ a half-written site nor a worker behind."""
 
 from __future__ import annotations
 
-import filecmp
 import json
 import os
 import re
@@ -17,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import HANDBOOK, REPO, run_handbook
+from conftest import HANDBOOK, REPO, differing_files, run_handbook
 from mkdocs.config import load_config
 from mkdocs.structure.files import get_files
 
@@ -55,20 +54,6 @@ def handbook_in_two(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def _differences(left: Path, right: Path) -> list[str]:
-    found: list[str] = []
-
-    def walk(cmp: filecmp.dircmp[str], where: str) -> None:
-        found.extend(f"{where}{name} (only one side)" for name in cmp.left_only + cmp.right_only)
-        _, mismatch, errors = filecmp.cmpfiles(cmp.left, cmp.right, cmp.common_files, shallow=False)
-        found.extend(f"{where}{name}" for name in mismatch + errors)
-        for name, sub in cmp.subdirs.items():
-            walk(sub, f"{where}{name}/")
-
-    walk(filecmp.dircmp(left, right), "")
-    return found
-
-
 def test_a_build_in_two_processes_is_the_build_in_one(handbook_in_two: Path, tmp_path: Path) -> None:
     one = tmp_path / "one"
     shutil.copytree(handbook_in_two, one, ignore=shutil.ignore_patterns("site", "build"))
@@ -82,7 +67,7 @@ def test_a_build_in_two_processes_is_the_build_in_one(handbook_in_two: Path, tmp
     assert "WARNING" not in parallel.stderr
     site = handbook_in_two / "site"
     assert len(list(site.rglob("*.html"))) > PLAYBOOKS
-    assert _differences(site, one / "site") == []
+    assert differing_files(site, one / "site") == []
     # The hand-written pages' sections become search documents in the process that renders
     # them; the worker's reach the index too.
     pages = _pages_in_order(handbook_in_two)

@@ -6,12 +6,14 @@ a real site of a few hundred pages and look at what a reader gets."""
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import REPO, run_handbook
+from conftest import HANDBOOK, REPO, differing_files, run_handbook
 
 from generator import layout
 from generator.pipeline import Project, generate
@@ -180,3 +182,23 @@ def test_the_404_page_is_as_light_as_the_others(large_site: Path) -> None:
     assert 'class="md-nav' in missing and "faq/part-1/" in missing
     assert re.search(r"\n[ \t]+<", missing) is None
     assert len(missing) < 1.2 * len(home)
+
+
+WITHOUT_PRUNING = """
+from generator.pruned_nav import PrunedNav
+PrunedNav.show = lambda self, page: None  # every section keeps all its items
+from generator.cli import main
+raise SystemExit(main(["build"]))
+"""
+
+
+def test_pruned_sections_handed_over_short_render_the_same_site(large_site: Path, tmp_path: Path) -> None:
+    """Material reads only the first item of a section it prunes (generator/pruned_nav.py): the
+    site built with every section whole is the same, byte for byte."""
+    whole = tmp_path / "whole"
+    shutil.copytree(large_site, whole, ignore=shutil.ignore_patterns("site", "build"))
+    subprocess.run(
+        [HANDBOOK[0], "-c", WITHOUT_PRUNING], cwd=whole, check=True, capture_output=True, timeout=300
+    )
+    assert len(list((whole / "site" / "faq").glob("part-*/index.html"))) >= 2  # pruned parts
+    assert differing_files(large_site / "site", whole / "site") == []

@@ -208,3 +208,14 @@ def test_search_files_stay_out_of_the_source_tree(tmp_path: Path) -> None:
     )
     assert before == after
     shutil.rmtree(root / "site")
+
+
+def test_pagefind_documents_are_dealt_out_to_as_few_indexes_as_hold_them() -> None:
+    from generator.search import pagefind_shards
+
+    assert pagefind_shards(10, 5000) == [range(0, 10, 1)]
+    shards = pagefind_shards(10_001, 5000)
+    assert len(shards) == 3 and max(len(s) for s in shards) <= 5000
+    assert sorted(n for s in shards for n in s) == list(range(10_001))  # each document once
+    assert list(shards[1][:3]) == [1, 4, 7]  # in turn: every index gets every kind
+    assert pagefind_shards(0, 5000) == [range(0, 0, 1)]

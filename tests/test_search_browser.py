@@ -19,7 +19,8 @@ from conftest import REPO, copy_project, run_handbook
 from generator.search_text import compounds, joined_compounds, searchable, words
 
 pytestmark = pytest.mark.browser
-ENGINES = ["lunr", "pagefind"]
+ENGINES = ["lunr", "pagefind", "pagefind-merged"]
+PER_INDEX = 300  # documents in one Pagefind index for `pagefind-merged`: the handbook needs three
 REPO_URL = "https://github.com/example-org/partner-handbook"
 SETTLED = """(query) => {
   const panel = document.querySelector('[data-hb-search-query]');
@@ -29,8 +30,27 @@ SETTLED = """(query) => {
 
 
 @pytest.fixture(scope="module")
-def sites(built_site: Path, pagefind_site: Path) -> dict[str, Path]:
-    return {"lunr": built_site, "pagefind": pagefind_site}
+def merged_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped handbook with its Pagefind documents in several indexes, as a handbook of
+    more than `pagefind_records_per_index` documents has them: the box merges them."""
+    root = copy_project(tmp_path_factory.mktemp("merged") / "handbook")
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert text.count("search: auto") == 1
+    text = text.replace("search: auto", f"search: pagefind\n      pagefind_records_per_index: {PER_INDEX}")
+    config.write_text(text, encoding="utf-8")
+    result = run_handbook("build", cwd=root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    site = root / "site"
+    more = json.loads((site / "search" / "config.json").read_text(encoding="utf-8"))["pagefindIndexes"]
+    assert more == ["index-2/", "index-3/"] or more == ["index-2/", "index-3/", "index-4/"]
+    assert all((site / "pagefind" / folder / "pagefind-entry.json").is_file() for folder in more)
+    return site
+
+
+@pytest.fixture(scope="module")
+def sites(built_site: Path, pagefind_site: Path, merged_site: Path) -> dict[str, Path]:
+    return {"lunr": built_site, "pagefind": pagefind_site, "pagefind-merged": merged_site}
 
 
 def search(page: Any, base: str, query: str) -> list[str]:
@@ -283,3 +303,21 @@ def test_the_partner_search_never_finds_an_internal_entry_even_by_its_exact_titl
             h for h in hits if h.partition("#")[2] in withheld or h.partition("#")[0].strip("/") in withheld
         ]
         assert search(page, base, shared.label)[0].endswith("#faq-how-often-visit")
+
+
+def test_a_search_asks_every_pagefind_index_of_a_large_handbook(merged_site: Path, browser: Any) -> None:
+    """Each index is fetched only when the reader searches, and all of them are then."""
+    more = json.loads((merged_site / "search" / "config.json").read_text(encoding="utf-8"))["pagefindIndexes"]
+    with static_server(merged_site) as base:
+        page = browser.new_page()
+        fetched: list[str] = []
+        page.on("request", lambda request: fetched.append(request.url))
+        page.goto(base + "faq/partner-faq/")
+        page.wait_for_load_state("networkidle")
+        assert not [url for url in fetched if "/pagefind/" in url]
+        assert search(page, base, "escalation")
+        for folder in ["", *more]:
+            entry = f"{base}pagefind/{folder}pagefind-entry.json"
+            assert entry in fetched, f"{entry} was not fetched"
+            assert [url for url in fetched if url.startswith(f"{base}pagefind/{folder}index/")]
+        page.close()

@@ -78,15 +78,28 @@
     // termFrequency 0: a word counts by the weights of the fields it is in, as in lunr, rather
     // than by its share of a record's words, which would let short records win on body text.
     var ranking = { termFrequency: 0, metaWeights: { title: 0, url: 0, where: 0, text: 0, keywords: 0 } };
-    var pagefind = import(bundle + "pagefind.js").then(function (module) {
-      return module.options({ ranking: ranking }).then(function () { return module.init(); }).then(function () { return module; });
+    // A large handbook's documents are in several indexes (config.json lists all but the first,
+    // generator/search.py): Pagefind merges them into the first, each with the same ranking.
+    var bundles = settings.then(function (config) {
+      return [bundle].concat((config.pagefindIndexes || []).map(function (more) { return bundle + more; }));
     });
-    var total = fetch(bundle + "pagefind-entry.json")
-      .then(function (r) { return r.json(); })
-      .then(function (entry) {
-        var languages = entry.languages || {};
-        return Object.keys(languages).reduce(function (n, k) { return n + (languages[k].page_count || 0); }, 0);
-      });
+    var pagefind = Promise.all([import(bundle + "pagefind.js"), bundles]).then(function (loaded) {
+      var module = loaded[0];
+      return module.options({ ranking: ranking })
+        .then(function () {
+          return Promise.all(loaded[1].slice(1).map(function (more) { return module.mergeIndex(more, { ranking: ranking }); }));
+        })
+        .then(function () { return module.init(); })
+        .then(function () { return module; });
+    });
+    var total = bundles.then(function (all) {
+      return Promise.all(all.map(function (b) {
+        return fetch(b + "pagefind-entry.json").then(function (r) { return r.json(); }).then(function (entry) {
+          var languages = entry.languages || {};
+          return Object.keys(languages).reduce(function (n, k) { return n + (languages[k].page_count || 0); }, 0);
+        });
+      }));
+    }).then(function (counts) { return counts.reduce(function (a, b) { return a + b; }, 0); });
     var shards = {};
     var found = {};
     function shard(letter) {
