@@ -7,6 +7,7 @@ for a missing field fail loudly instead of rendering a blank.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import json
@@ -131,8 +132,8 @@ class Renderer:
         made = self._links.setdefault(posixpath.dirname(from_page), {})
 
         def link(entry_id: str) -> str:
+            entry = self.handbook.entries.get(entry_id)  # looked up every time: a live preview notes it
             if entry_id not in made:
-                entry = self.handbook.entries.get(entry_id)
                 if entry is None and entry_id in self.handbook.withheld:  # not in this audience's view
                     return WITHHELD_TEXT
                 if entry is None:  # only a template can ask for this: references are validated
@@ -314,9 +315,10 @@ def render_pages(
     status. `shared` marks what the partner handbook has too. A live preview passes a `cache`,
     so that the playbooks a save did not change are not rendered again."""
     env = cache.environment(templates_dir, kinds_dir) if cache else make_environment(templates_dir, kinds_dir)
+    if cache is not None:
+        handbook = cache.start(handbook, today, shared, [templates_dir, *filter(None, [kinds_dir])])
     renderer = Renderer(handbook, env, today, shared)
     if cache is not None:
-        cache.start(handbook, today, shared, [templates_dir, *filter(None, [kinds_dir])])
         renderer.listings = cache.listings
     pages: list[Page] = []
     by_kind: dict[str, list[Playbook]] = {}
@@ -338,7 +340,8 @@ def _playbook_page(renderer: Renderer, pb: ValidPlaybook, cache: RenderCache | N
     if cache is not None and (kept := cache.page_of(pb)) is not None:
         return kept
     renderer.listed_playbooks = False
-    page = _with_links_in_text(renderer.playbook_page(pb.model, pb.source.display), renderer.handbook)
+    with cache.noting() if cache is not None else contextlib.nullcontext():
+        page = _with_links_in_text(renderer.playbook_page(pb.model, pb.source.display), renderer.handbook)
     if cache is not None and not renderer.listed_playbooks:  # a page listing others depends on them
         cache.keep(pb, page)
     elif cache is not None:
