@@ -86,11 +86,11 @@ class PageWorkers:
             pid = os.fork()
             if pid == 0:  # the worker: never returns
                 os.close(reader)
-                _work(pages, pages[number::count], files, nav, config, gather, writer)
+                _work(pages, number, count, files, nav, config, gather, writer)
             os.close(writer)
             self.workers.append(_Worker(pid, reader))
+        _read_front_matter(pages, 0, count, config)
         kept = set(map(id, pages[0::count]))
-        _read_front_matter([file for file in pages if id(file) not in kept], config)
 
         def own_share(inclusion: Callable[[InclusionLevel], bool] | None = None) -> Sequence[File]:
             if inclusion is None:
@@ -134,27 +134,28 @@ class PageWorkers:
         self.workers = []
 
 
-def _read_front_matter(others: list[File], config: MkDocsConfig) -> None:
-    """Read the pages that another process renders, for what the navigation shows of them:
-    a title from their front matter (index pages have none in the navigation), and the
-    icon or status that Material takes from it."""
-    for file in others:
-        if file.page is not None and file.page.markdown is None:
+def _read_front_matter(pages: list[File], number: int, count: int, config: MkDocsConfig) -> None:
+    """In process `number` of `count`, read the pages that another process renders, for what
+    the navigation shows of them: a title from their front matter (index pages have none in
+    the navigation), and the icon or status that Material takes from it."""
+    for position, file in enumerate(pages):
+        if position % count != number and file.page is not None and file.page.markdown is None:
             file.page.read_source(config)
 
 
 def _work(
-    pages: list[File], share: list[File], files: Files, nav: Navigation, config: MkDocsConfig,
+    pages: list[File], number: int, count: int, files: Files, nav: Navigation, config: MkDocsConfig,
     gather: Callable[[], Any], writer: int,
 ) -> None:  # fmt: skip
-    """In a worker: read and render `share` as MkDocs' build would, report, exit."""
+    """In worker `number` of `count`: read and render its share of `pages` (every page, in
+    MkDocs' order) as MkDocs' build would, report, exit."""
+    share = pages[number::count]
     report = Report()
     code = 0
     try:
         _die_with_parent()
         with _collected_logging(report.records):
-            mine = set(map(id, share))
-            _read_front_matter([file for file in pages if id(file) not in mine], config)
+            _read_front_matter(pages, number, count, config)
             for file in share:
                 if file.page is None and file.inclusion.is_not_in_nav():  # type: ignore[no-untyped-call]
                     Page(None, file, config)  # as MkDocs' build does for a page outside the navigation
@@ -162,10 +163,9 @@ def _work(
                 _populate_page(file.page, config, files)
             env: jinja2.Environment = config.theme.get_env()
             env = config.plugins.on_env(env, config=config, files=files)
-            every_page = files.documentation_pages()
             for file in share:
                 assert file.page is not None
-                _build_page(file.page, config, every_page, nav, env, excluded=file.inclusion.is_excluded())  # type: ignore[no-untyped-call]
+                _build_page(file.page, config, pages, nav, env, excluded=file.inclusion.is_excluded())  # type: ignore[no-untyped-call]
             report.gathered = gather()
     except BaseException as exc:  # reported to the parent, which raises it
         report.error = _failure(exc, report.records)

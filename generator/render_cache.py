@@ -124,13 +124,8 @@ class RenderCache:
         changed = (_changed(self.entries, entries), _changed(self.backlinks, backlinks))
         if changed[0]:
             self.listings.clear()
-        self.handbook_wide, self.entries, self.backlinks, self.changed = (
-            handbook_wide,
-            entries,
-            backlinks,
-            changed,
-        )
-        self.reused = 0
+        self.handbook_wide, self.entries, self.backlinks = handbook_wide, entries, backlinks
+        self.changed, self.reused = changed, 0
         self.noted = (_Noted(handbook.entries), _Noted(handbook.backlinks))
         return dataclasses.replace(handbook, entries=self.noted[0], backlinks=self.noted[1])
 

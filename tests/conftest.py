@@ -79,17 +79,23 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     yield root / "site"
 
 
+def site_with_search(root: Path, search: str) -> Path:
+    """The shipped handbook copied to `root` and built with `search` (the `handbook` plugin's
+    search options, as YAML lines) in place of `search: auto`; returns the site folder."""
+    copy_project(root)
+    config = root / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert text.count("search: auto") == 1
+    config.write_text(text.replace("search: auto", search), encoding="utf-8")
+    result = run_handbook("build", cwd=root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return root / "site"
+
+
 @pytest.fixture(scope="session")
 def pagefind_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The shipped handbook built with `search: pagefind`, as large handbooks are by default."""
-    root = copy_project(tmp_path_factory.mktemp("pagefind") / "handbook")
-    config = root / "mkdocs.yml"
-    text = config.read_text()
-    assert text.count("search: auto") == 1
-    config.write_text(text.replace("search: auto", "search: pagefind"))
-    result = run_handbook("build", cwd=root)
-    assert result.returncode == 0, result.stdout + result.stderr
-    yield root / "site"
+    yield site_with_search(tmp_path_factory.mktemp("pagefind") / "handbook", "search: pagefind")
 
 
 @pytest.fixture(scope="session")

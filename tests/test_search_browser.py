@@ -14,7 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from browser import static_server
-from conftest import REPO, copy_project, run_handbook
+from conftest import REPO, copy_project, run_handbook, site_with_search
 
 from generator.search_text import compounds, joined_compounds, searchable, words
 
@@ -33,15 +33,8 @@ SETTLED = """(query) => {
 def merged_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The shipped handbook with its Pagefind documents in several indexes, as a handbook of
     more than `pagefind_records_per_index` documents has them: the box merges them."""
-    root = copy_project(tmp_path_factory.mktemp("merged") / "handbook")
-    config = root / "mkdocs.yml"
-    text = config.read_text(encoding="utf-8")
-    assert text.count("search: auto") == 1
-    text = text.replace("search: auto", f"search: pagefind\n      pagefind_records_per_index: {PER_INDEX}")
-    config.write_text(text, encoding="utf-8")
-    result = run_handbook("build", cwd=root)
-    assert result.returncode == 0, result.stdout + result.stderr
-    site = root / "site"
+    options = f"search: pagefind\n      pagefind_records_per_index: {PER_INDEX}"
+    site = site_with_search(tmp_path_factory.mktemp("merged") / "handbook", options)
     more = json.loads((site / "search" / "config.json").read_text(encoding="utf-8"))["pagefindIndexes"]
     assert more == ["index-2/", "index-3/"] or more == ["index-2/", "index-3/", "index-4/"]
     assert all((site / "pagefind" / folder / "pagefind-entry.json").is_file() for folder in more)
