@@ -14,13 +14,14 @@ import logging
 import os
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import jinja2
 import jinja2.bccache
+import markupsafe
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -43,7 +44,7 @@ from .problems import ContentError, Problem
 from .pruned_nav import PrunedNav
 from .render import TemplateFailure
 from .review import ClockError
-from .safety import unsafe_html
+from .safety import page_parts, unsafe_frame, unsafe_html
 from .search import RECORDS_PER_INDEX
 from .tag_pages import TAGS_DIR, tag_slug
 
@@ -258,7 +259,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         """Make the site an audience's: its own name, address and banner, and nothing that leads
         into the repository (its link, "edit this page"). Returns the search box's "ask" link."""
         config.site_name = site.site_name or f"{config.site_name} for partners"
-        config.site_url = site.site_url
+        config.site_url = site.site_url.rstrip("/") + "/" if site.site_url else None
         config.repo_url = config.repo_name = config.edit_uri = None
         features = config.theme.get("features") or []
         config.theme["features"] = [f for f in features if f not in REPOSITORY_FEATURES]
@@ -306,7 +307,11 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
 
     @event_priority(-100)  # after every other plugin's: the workers see the navigation as MkDocs does
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
-        """A build of many pages reads and renders them in a worker process per core."""
+        """Titles as text, for a theme that prints them as HTML. A build of many pages reads
+        and renders them in a worker process per core."""
+        for item in _nav_items(nav.items):
+            if item.title is not None:
+                item.title = as_theme_text(item.title)
         self.pruned = PrunedNav.of(nav, config.theme.get("features") or [])
         if self.command == "build" and not self.dirty:
             pages = len(files.documentation_pages())
@@ -328,11 +333,8 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         return env
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        """Last line of defence: a page generated from YAML must not carry script or embeds.
-        A hand-written page's sections become search documents here, from its HTML."""
+        """A hand-written page's sections become search documents here, from its HTML."""
         source = self.last_good.edit_paths.get(page.file.src_uri, "") if self.last_good else ""
-        if source.startswith("playbooks/") and (findings := unsafe_html(html)):
-            raise PluginError(f"{source}: unsafe HTML in the rendered page: {'; '.join(findings[:3])}")
         if source and not source.startswith("playbooks/"):  # a hand-written page: index its sections
             self.page_docs[page.file.src_uri] = search_docs.content_page_docs(page, html)
         return html
@@ -340,15 +342,28 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
     def on_page_context(
         self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> TemplateContext:
-        """The page's tags, linked to their tag pages (Material's template shows them)."""
+        """The page's front matter as text, for a theme that prints it as HTML (the title and
+        description in the head, the tags), and its tags linked to their tag pages."""
         urls = self.last_good.tag_urls if self.last_good else {}
         names = page.meta.get("tags") or []
-        tags = [PageTag(n, urls.get(tag_slug(n))) for n in names if isinstance(n, str)]
+        tags = [PageTag(as_theme_text(n), urls.get(tag_slug(n))) for n in names if isinstance(n, str)]
+        page.meta = {k: as_theme_text(v) if isinstance(v, str) else v for k, v in page.meta.items()}
         context["tags"] = tags  # type: ignore[typeddict-unknown-key]  # a key of Material's templates
         self.pruned.show(page)
         return context
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        """Last line of defence, over the whole page: a page generated from YAML carries no
+        script or embeds in its content, and no page has an event handler or an attribute
+        that text broke out into in its head, navigation or footer."""
+        source = self.last_good.edit_paths.get(page.file.src_uri, "") if self.last_good else ""
+        content, frame = page_parts(output)
+        findings = unsafe_frame(frame)
+        if source.startswith("playbooks/"):
+            findings = unsafe_html(content) + findings
+        if findings:
+            where = source or f"{config.docs_dir}/{page.file.src_uri}"
+            raise PluginError(f"{where}: unsafe HTML in the rendered page: {'; '.join(findings[:3])}")
         errors = self.panel_errors
         return without_indentation(with_error_panel(output, errors) if errors else output)
 
@@ -397,3 +412,16 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         """A build that failed or was interrupted stops its workers before the caller removes
         the folder they write to."""
         self.workers.stop()
+
+
+def as_theme_text(text: str) -> markupsafe.Markup:
+    """Text made safe for where the theme prints it: Material (and MkDocs' templates) print
+    titles, descriptions and tags as HTML, unescaped, in text and in attributes alike. A
+    `Markup` string is printed as it is and not escaped a second time by `| e`."""
+    return markupsafe.escape(text)
+
+
+def _nav_items(items: list[Any]) -> Iterator[Any]:
+    for item in items:
+        yield item
+        yield from _nav_items(getattr(item, "children", None) or [])

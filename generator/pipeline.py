@@ -29,6 +29,7 @@ from . import (
     rules,
     search_docs,
     shared_pages,
+    site_config,
     tag_pages,
     urls,
 )
@@ -226,7 +227,7 @@ def check(project: Project) -> tuple[Handbook, list[Problem]]:
     problems += rules.check_rules(handbook) + audiences.marked_in_vain(handbook)
     kinds = ((pb.source.display, pb.model.kind) for pb in handbook.playbooks)
     problems += schema_comment_problems(project.root, project.schemas_dir, kinds)
-    problems += _page_audience_problems(project)
+    problems += _page_audience_problems(project) + site_config.config_problems(project.config_file)
     if handbook.complete:  # with a file unread, these would blame healthy files
         in_use = audiences_in_use(project, handbook)
         for other, view in in_use:
@@ -476,10 +477,9 @@ def generate(
     redirects = plan.pages | urls.go_links(handbook)
     kinds = [cls.spec for cls in handbook.kinds_used()]
     nav = build_nav(pages, content_pages, kinds)
-    review_url = layout.page_url(REVIEW_STATUS_PAGE) if internal else None
 
     def make_search_docs() -> list[SearchDoc]:
-        return search_docs.playbook_docs(handbook) + search_docs.index_page_docs(kinds, review_url)
+        return search_docs.playbook_docs(handbook) + search_docs.index_page_docs(kinds)
 
     return Generated(
         nav,

@@ -6,8 +6,10 @@ are links whose scheme is not http, https or mailto. The decision is made on mar
 tokens (`html_inline`, `html_block`, every link and image target), not on regular expressions
 over the text. MkDocs renders with Python-Markdown, which does not parse exactly like
 markdown-it. So text that only looks like a tag to a lenient parser (`<img/src=x onerror=…>`)
-is rejected too. After rendering, `unsafe_html` checks the page's HTML once more: no script,
-no embedded frame or object, no event-handler attribute and no unsafe URL.
+is rejected too. After rendering, `unsafe_html` checks the page's content once more: no
+script, no embedded frame or object, no event-handler attribute and no unsafe URL; and
+`unsafe_frame` checks the rest of the page, the head included, where the theme prints titles,
+descriptions and tags: no event handler, no attribute that text broke out into.
 """
 
 from __future__ import annotations
@@ -33,6 +35,15 @@ UNSAFE_TAGS = {
     "link",
     "style",
 }
+# Outside the content, the theme's own elements are expected (scripts, styles, meta); what text
+# breaking out of an attribute would add is not: these attributes, and on the head's <meta> and
+# <link>, anything but their own.
+FRAME_DENIED_ATTRIBUTES = {"autofocus", "style", "srcdoc", "formaction", "form", "popover", "contenteditable"}
+HEAD_ATTRIBUTES = {
+    "meta": {"name", "content", "charset", "property", "http-equiv", "media"},
+    "link": {"rel", "href", "type", "title", "sizes", "media", "hreflang", "crossorigin", "as"},
+}
+_ATTRIBUTE_NAME = re.compile(r"[a-z][a-z0-9_:.-]*")
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "srcset"}
 _ATTRIBUTE_LIST = re.compile(r"\{:?[ \t]*(?:[#.][\w-]|[\w-]+=)")
 _TAG_LIKE = re.compile(r"<[A-Za-z/!?]")
@@ -101,5 +112,41 @@ def unsafe_html(page_html: str) -> list[str]:
     """Anything in a rendered page body that could run script or embed foreign content."""
     inspector = _Inspector()
     inspector.feed(page_html)
+    inspector.close()
+    return inspector.findings
+
+
+class _FrameInspector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.findings: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        allowed = HEAD_ATTRIBUTES.get(tag)
+        for name, value in attrs:
+            if name.startswith("on") or name in FRAME_DENIED_ATTRIBUTES:
+                self.findings.append(f"'{name}' attribute on <{tag}>")
+            elif not _ATTRIBUTE_NAME.fullmatch(name) or (allowed is not None and name not in allowed):
+                self.findings.append(
+                    f"unexpected attribute '{name[:30]}' on <{tag}> (text broke out of a value?)"
+                )
+            elif name in URL_ATTRIBUTES and value and unsafe_url(value):
+                self.findings.append(f"unsafe URL in '{name}' of <{tag}>: {value[:40]}")
+
+
+def page_parts(page_html: str) -> tuple[str, str]:
+    """A rendered page split into its content (Material's `<article>`) and the frame around it."""
+    start, end = page_html.find("<article"), page_html.rfind("</article>")
+    if start < 0 or end < start:
+        return "", page_html
+    end += len("</article>")
+    return page_html[start:end], page_html[:start] + page_html[end:]
+
+
+def unsafe_frame(frame_html: str) -> list[str]:
+    """Anything in the page around its content (the head, header, navigation, footer) that
+    runs script or shows that text broke out of an attribute."""
+    inspector = _FrameInspector()
+    inspector.feed(frame_html)
     inspector.close()
     return inspector.findings

@@ -167,28 +167,22 @@ def _holds_entries(annotation: Any) -> bool:
     return item is not None and issubclass(item, (Entry, Item))
 
 
-def index_page_docs(kinds: list[KindSpec], review_status_url: str | None) -> list[SearchDoc]:
-    """The generated section pages (one per kind) and the review status page, if the site has one."""
-    docs = [
+def index_page_docs(kinds: list[KindSpec]) -> list[SearchDoc]:
+    """The generated section pages, one per kind. The review status page is a report, not
+    content: it stays out of the index, as pages marked `search: exclude: true` do."""
+    return [
         SearchDoc(layout.page_url(layout.kind_index_path(spec)), spec.title, "Handbook section", spec.intro)
         for spec in kinds
     ]
-    if review_status_url is not None:
-        docs.append(
-            SearchDoc(
-                review_status_url,
-                "Review status",
-                "Handbook",
-                "When each playbook was last reviewed and is due.",
-            )
-        )
-    return docs
 
 
 def content_page_docs(page: MkDocsPage, content: str) -> list[SearchDoc]:
     """A document per heading of a hand-written page, read from its HTML as MkDocs' own search
     does; the page's own title (its h1) stands for the page. Headings without a plain id (the
-    tags plugin's lists) are left out: they hold titles, not text."""
+    tags plugin's lists) are left out: they hold titles, not text. A page whose front matter
+    says `search: {exclude: true}` (Material's and Zensical's setting: the tags page) has none."""
+    if (page.meta.get("search") or {}) == {"exclude": True}:
+        return []
     parser = ContentParser()
     parser.feed(content)
     parser.close()

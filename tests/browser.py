@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import functools
+import gzip
 import http.server
+import io
 import os
 import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -31,19 +34,62 @@ def free_port() -> int:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Files from one folder, as a static host serves a site: under `prefix` only (a request
+    outside it gets the host's own 404), the site's 404.html for a missing page, and text
+    gzip-compressed when `compress` is set and the browser accepts it."""
+
+    prefix = "/"
+    compress = False
+    TEXT = (".html", ".css", ".js", ".json", ".xml", ".svg", ".txt", ".map")
+
     def log_message(self, format: str, *args: object) -> None:
         pass
 
+    def send_head(self) -> Any:
+        path = self.path.split("?", 1)[0].split("#", 1)[0]
+        if not path.startswith(self.prefix):
+            self.send_error(404, "outside the site")
+            return None
+        self.path = "/" + self.path[len(self.prefix) :]
+        local = Path(self.translate_path(self.path))
+        if local.is_dir():
+            if not self.path.split("?", 1)[0].endswith("/"):
+                return super().send_head()  # the redirect to the folder's address
+            local = local / "index.html"
+        status = 200
+        if not local.is_file():
+            status, local = 404, Path(self.directory) / "404.html"
+            if not local.is_file():
+                self.send_error(404)
+                return None
+        body = local.read_bytes()
+        gzipped = (
+            self.compress and local.suffix in self.TEXT and "gzip" in self.headers.get("Accept-Encoding", "")
+        )
+        if gzipped:
+            body = gzip.compress(body, 6)
+        self.send_response(status)
+        self.send_header("Content-Type", self.guess_type(str(local)))
+        if gzipped:
+            self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-cache")
+        self.end_headers()
+        return io.BytesIO(body)
+
 
 @contextmanager
-def static_server(root: Path) -> Iterator[str]:
-    """Serve a built site on 127.0.0.1 and a free port; stop it afterwards."""
-    handler = functools.partial(_QuietHandler, directory=str(root))
+def static_server(root: Path, prefix: str = "/", compress: bool = False) -> Iterator[str]:
+    """Serve a built site on 127.0.0.1 and a free port, at `prefix` (a sub-path such as
+    "/handbook/", as GitLab and GitHub Pages host a project's site), gzip-compressed when
+    `compress`; stop it afterwards. Yields the site's address."""
+    handler_class = type("Handler", (_QuietHandler,), {"prefix": prefix, "compress": compress})
+    handler = functools.partial(handler_class, directory=str(root))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}/"
+        yield f"http://127.0.0.1:{server.server_port}{prefix}"
     finally:
         server.shutdown()
         server.server_close()

@@ -70,6 +70,29 @@ def project(tmp_path: Path) -> Path:
     return copy_project(tmp_path / "handbook")
 
 
+# A repository as an organisation configures one (`repo_url` is left out of the shipped
+# mkdocs.yml): a forge Material asks no API of, on a private-use domain.
+REPOSITORY = "https://git.acme.internal/handbook/partner-handbook"
+
+
+def with_repository(root: Path) -> Path:
+    """Point the handbook copied to `root` at REPOSITORY: edit buttons, the header's link and
+    "ask the owners" in the search box appear."""
+    config = root / "mkdocs.yml"
+    with config.open("a", encoding="utf-8") as out:
+        out.write(f"\nrepo_url: {REPOSITORY}\nrepo_name: partner-handbook\nedit_uri: edit/main/\n")
+    return root
+
+
+@pytest.fixture(scope="session")
+def repository_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The shipped handbook with a repository configured, built once; yields the site folder."""
+    root = with_repository(copy_project(tmp_path_factory.mktemp("repository") / "handbook"))
+    result = run_handbook("build", cwd=root)
+    assert result.returncode == 0, result.stdout + result.stderr
+    yield root / "site"
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The shipped handbook, built once by `handbook build`; yields the site folder."""
@@ -111,7 +134,7 @@ def browser() -> Iterator[Any]:
 def partner_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The shipped handbook's partner handbook, built once by `handbook build --audience
     partners`; yields the handbook's folder (the site is in site-partners/)."""
-    root = copy_project(tmp_path_factory.mktemp("partners") / "handbook")
+    root = with_repository(copy_project(tmp_path_factory.mktemp("partners") / "handbook"))
     result = run_handbook("build", "--audience", "partners", cwd=root)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "leak check:" in result.stdout and "none found" in result.stdout

@@ -15,14 +15,13 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import REPOSITORY as REPO_URL
 from conftest import copy_project, run_handbook
 
 from generator import audience, leaks, pipeline
 from generator.pipeline import Project, check_playbooks
 from generator.site import ContentProblems, build_site, shared_sources
 from generator.validate import EntryInfo, Handbook
-
-REPO_URL = "https://github.com/example-org/partner-handbook"
 
 
 def handbooks(root: Path) -> tuple[Handbook, Handbook]:
@@ -67,7 +66,7 @@ def test_nothing_leads_partners_into_our_repository_or_our_reviews(partner_site:
     for secret in (
         REPO_URL,
         "edit/main",
-        "example-org",
+        "acme.internal",
         "Generated from",
         "Owner:",
         "Next review due",

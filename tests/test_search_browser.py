@@ -15,13 +15,13 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from browser import static_server
 from conftest import REPO, copy_project, run_handbook, site_with_search
+from conftest import REPOSITORY as REPO_URL
 
 from generator.search_text import compounds, joined_compounds, searchable, words
 
 pytestmark = pytest.mark.browser
 ENGINES = ["lunr", "pagefind", "pagefind-merged"]
 PER_INDEX = 300  # documents in one Pagefind index for `pagefind-merged`: the handbook needs three
-REPO_URL = "https://github.com/example-org/partner-handbook"
 SETTLED = """(query) => {
   const panel = document.querySelector('[data-hb-search-query]');
   return panel && panel.getAttribute('data-hb-search-query') === query
@@ -167,14 +167,23 @@ def test_arrow_keys_choose_a_result_and_escape_closes(
 
 
 @pytest.mark.parametrize("engine", ENGINES)
-def test_a_search_that_finds_nothing_offers_the_faq_and_a_question_to_the_owners(
+def test_a_search_that_finds_nothing_offers_the_faq(
     sites: dict[str, Path], browser: Any, engine: str
 ) -> None:
+    """The shipped handbook names no repository: the FAQ is offered, no question to ask there."""
     with opened(browser, sites[engine], "faq/partner-faq/") as (page, base):
         assert search(page, base, "xyzzy qwfq") == []
         assert "Nothing in the handbook matches" in page.locator(".hb-search__status").inner_text()
         faq = page.locator(".hb-search__help a", has_text="Browse the FAQ")
         assert faq.get_attribute("href") == base + "faq/"
+        assert page.locator(".hb-search__help a.hb-search__ask").count() == 0
+
+
+def test_with_a_repository_a_search_also_offers_a_question_to_the_owners(
+    repository_site: Path, browser: Any
+) -> None:
+    with opened(browser, repository_site, "faq/partner-faq/") as (page, base):
+        assert search(page, base, "xyzzy qwfq") == []
         ask = page.locator(".hb-search__help a.hb-search__ask").get_attribute("href")
         assert ask.startswith(f"{REPO_URL}/issues/new?")
         fields = parse_qs(urlsplit(ask).query)

@@ -75,7 +75,42 @@ def test_scoring_updates_the_total_and_lists_what_is_below_threshold(site: str, 
     assert below.count() == 1
     assert below.first.locator(f"a[href='#{second['id']}']").count() == 1
     assert below.first.locator("a").count() >= 2  # the criterion and at least one linked remedy
-    assert page.locator(".hb-results svg.hb-chart rect.hb-chart__bar").count() >= 3
+    rows = page.locator(".hb-results .hb-chart .hb-chart__row")
+    assert rows.count() >= 3
+    scored = rows.filter(has_text="2 of")
+    assert scored.count() == 1 and "not scored" not in scored.inner_text()
+
+
+def test_the_chart_shows_whole_group_titles_and_what_is_not_scored(site: str, browser: Any) -> None:
+    """At a phone's width: every group's title in full and inside the screen, unscored groups
+    said to be so (not drawn as 0%), text no smaller than the page's."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    try:
+        page.goto(site + "scorecards/partnership-health-scorecard/")
+        groups = page.eval_on_selector_all(
+            "article h2[id]", "hs => hs.map(h => h.textContent.replace(/¶$/, '').trim())"
+        )
+        first = _criteria(page)[0]
+        _score(page, first["id"], first["max"])
+        rows = page.locator(".hb-results .hb-chart__row")
+        labels = [t.strip() for t in rows.locator(".hb-chart__label").all_inner_texts()]
+        assert "Mission and leadership attention" in labels
+        assert set(labels) <= set(groups) and len(labels) >= 3
+        values = rows.locator(".hb-chart__value").all_inner_texts()
+        assert values[0].startswith("100%")
+        assert all(v.startswith("not scored") for v in values[1:]), values
+        assert "0%" not in " ".join(values[1:])
+        boxes = page.eval_on_selector_all(
+            ".hb-chart__row, .hb-chart__label, .hb-chart__value",
+            "els => els.map(e => { const r = e.getBoundingClientRect();"
+            " return [r.left, r.right, e.scrollWidth - e.clientWidth,"
+            " parseFloat(getComputedStyle(e).fontSize)]; })",
+        )
+        assert all(left >= 0 and right <= 390 and hidden <= 1 for left, right, hidden, _ in boxes), boxes
+        assert min(size for *_, size in boxes) >= 12
+    finally:
+        context.close()
 
 
 def test_answers_survive_a_reload_and_engagements_stay_separate(site: str, page: Any) -> None:

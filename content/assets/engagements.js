@@ -141,21 +141,22 @@
   }
   function percent(value) { return value === null ? "–" : Math.round(value * 100) + "%"; }
 
+  // One row a group: its full title (it wraps), a bar and the figure. A scorecard's group with
+  // nothing scored yet is "not scored", never 0%; a checklist's counts what is done.
   function chart(r) {
-    var width = 420, bar = 18, gap = 8, label = 170;
-    var height = r.order.length * (bar + gap) + gap;
-    var svg = '<svg class="hb-chart" role="img" viewBox="0 0 ' + width + " " + height + '" width="' + width +
-      '" height="' + height + '" aria-label="Result by group">';
-    r.order.forEach(function (id, i) {
+    var html = '<ul class="hb-chart" aria-label="Result by group">';
+    r.order.forEach(function (id) {
       var g = r.groups[id];
-      var value = kind === "checklist" ? g.answered / g.count : (g.weight ? g.score / g.weight : 0);
-      var y = gap + i * (bar + gap);
-      svg += '<text x="0" y="' + (y + bar * 0.75) + '" class="hb-chart__label">' + escape(groupTitle(id)).slice(0, 28) + "</text>" +
-        '<rect x="' + label + '" y="' + y + '" width="' + (width - label - 40) + '" height="' + bar + '" class="hb-chart__track"/>' +
-        '<rect x="' + label + '" y="' + y + '" width="' + Math.round((width - label - 40) * value) + '" height="' + bar + '" class="hb-chart__bar"/>' +
-        '<text x="' + (width - 36) + '" y="' + (y + bar * 0.75) + '" class="hb-chart__value">' + Math.round(value * 100) + "%</text>";
+      var value = kind === "checklist" ? g.answered / g.count : (g.answered ? g.score / g.weight : null);
+      var counted = kind === "checklist" ? g.answered + " of " + g.count + " done" : g.answered + " of " + g.count + " scored";
+      var width = value === null ? 0 : Math.round(value * 1000) / 10;
+      html += '<li class="hb-chart__row' + (value === null ? " hb-chart__row--unscored" : "") + '">' +
+        '<span class="hb-chart__label">' + escape(groupTitle(id)) + "</span>" +
+        '<span class="hb-chart__track" aria-hidden="true"><span class="hb-chart__bar" style="width: ' + width + '%"></span></span>' +
+        '<span class="hb-chart__value">' + (value === null ? "not scored" : Math.round(value * 100) + "%") +
+        ' <small>(' + counted + ")</small></span></li>";
     });
-    return svg + "</svg>";
+    return html + "</ul>";
   }
   function escape(text) {
     return String(text).replace(/[&<>"]/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]; });
@@ -181,13 +182,8 @@
       "Engagement: " + state.current + " · Printed " + today() + " · Playbook last reviewed " + tool.dataset.reviewed;
     var area = document.querySelector(".hb-results");
     if (!area) return;
-    var html = '<p class="hb-total">Weighted total: <strong>' + percent(r.total) + "</strong></p>" + chart(r) + "<ul>";
-    r.order.forEach(function (id) {
-      var g = r.groups[id];
-      html += "<li>" + escape(groupTitle(id)) + ": " + percent(g.weight ? g.score / g.weight : null) +
-        " (" + g.answered + " of " + g.count + " scored)</li>";
-    });
-    html += "</ul>";
+    var html = '<p class="hb-total">Weighted total: <strong>' + (r.total === null ? "not scored yet" : percent(r.total)) +
+      "</strong></p>" + chart(r);
     if (r.below.length) {
       html += "<h3>Below threshold</h3><ul class=\"hb-below\">";
       r.below.forEach(function (item) {

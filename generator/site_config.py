@@ -1,0 +1,113 @@
+"""What `handbook check` reads in mkdocs.yml: the settings that decide where the published site
+sends its readers' browsers and how other pages link to it.
+
+- `site_url` is required: without it MkDocs writes an empty sitemap, no page has a canonical
+  link, and the 404 page loads its styles from the host's root, unstyled under a sub-path.
+  An address on a reserved example domain is reported as a warning: the shipped handbook
+  carries one until an organisation sets its own.
+- `repo_url` must not be a placeholder: Material asks GitHub's or GitLab's API about the
+  repository from every page, and the header link and every "edit this page" button lead to it.
+- `theme: font` must be false: otherwise Material loads its fonts from Google's servers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+
+from .problems import Problem
+
+# RFC 2606 and RFC 6761: names that never reach a real site.
+EXAMPLE_DOMAINS = ("example.com", "example.net", "example.org")
+EXAMPLE_SUFFIXES = (".example", ".test", ".invalid", ".localhost")
+PLACEHOLDER_OWNERS = {"example-org", "example", "your-org", "your-group", "your-name", "org", "owner"}
+
+
+_Report = Callable[..., None]  # at(node, message, severity="error")
+
+
+class _Loader(yaml.SafeLoader):
+    """Composes mkdocs.yml's nodes whatever their tags (`!ENV`, `!!python/name:`)."""
+
+
+def placeholder_host(url: str) -> bool:
+    host = (urlsplit(url).hostname or "").lower()
+    return host in EXAMPLE_DOMAINS or host.endswith(
+        tuple("." + d for d in EXAMPLE_DOMAINS) + EXAMPLE_SUFFIXES
+    )
+
+
+def placeholder_repository(url: str) -> bool:
+    owner = urlsplit(url).path.strip("/").split("/")[0].lower()
+    return placeholder_host(url) or owner in PLACEHOLDER_OWNERS
+
+
+def config_problems(config_file: Path) -> list[Problem]:
+    display = config_file.name
+    try:
+        root = yaml.compose(config_file.read_text(encoding="utf-8"), Loader=_Loader)
+    except (OSError, yaml.YAMLError):
+        return []  # MkDocs reports an unreadable configuration itself, with its own message
+    if not isinstance(root, yaml.MappingNode):
+        return []
+    settings = {key.value: value for key, value in root.value if isinstance(key, yaml.ScalarNode)}
+    problems: list[Problem] = []
+
+    def at(node: yaml.Node, message: str, severity: str = "error") -> None:
+        mark = node.start_mark
+        problems.append(Problem(display, mark.line + 1, mark.column + 1, message, severity=severity))
+
+    _site_url(settings.get("site_url"), root, "site_url", at)
+    partners = _child(_handbook_options(settings.get("plugins")), "partners")
+    if isinstance(partners, yaml.MappingNode):  # the partner handbook is published elsewhere
+        _site_url(_child(partners, "site_url"), partners, "the partner handbook's site_url", at)
+    repo_url = settings.get("repo_url")
+    if isinstance(repo_url, yaml.ScalarNode) and repo_url.value and placeholder_repository(repo_url.value):
+        at(
+            repo_url,
+            f"repo_url '{repo_url.value}' is a placeholder: every page would ask its forge's API "
+            "about a repository that does not exist, and 'edit this page' would lead nowhere; set "
+            "your repository or remove repo_url",
+        )
+    theme = settings.get("theme")
+    font = _child(theme, "font")
+    if isinstance(theme, yaml.MappingNode) and not (font is not None and font.value in ("false", "False")):
+        at(
+            font or theme,
+            "theme: font is not false: Material would load its fonts from Google's servers on "
+            "every page; set 'font: false' (the system's fonts) or host the fonts yourself",
+        )
+    return problems
+
+
+def _site_url(node: yaml.Node | None, parent: yaml.Node, name: str, at: _Report) -> None:
+    if not isinstance(node, yaml.ScalarNode) or not str(node.value).strip():
+        at(
+            node or parent,
+            f"{name} is not set: the sitemap stays empty, no page gets a canonical link, and the "
+            "404 page loses its styles when the site is published under a sub-path",
+        )
+    elif urlsplit(node.value).scheme not in ("http", "https"):
+        at(node, f"{name} '{node.value}' is not an http(s) address")
+    elif placeholder_host(node.value):
+        at(
+            node,
+            f"{name} '{node.value}' is an example address: set the address the handbook is "
+            "published at, so that canonical links and the sitemap point at it",
+            "warning",
+        )
+
+
+def _handbook_options(plugins: yaml.Node | None) -> yaml.Node | None:
+    """The `handbook` plugin's options in `plugins:` (a list of names and one-key mappings)."""
+    items = plugins.value if isinstance(plugins, yaml.SequenceNode) else []
+    return next((_child(item, "handbook") for item in items if _child(item, "handbook") is not None), None)
+
+
+def _child(mapping: yaml.Node | None, name: str) -> yaml.Node | None:
+    if not isinstance(mapping, yaml.MappingNode):
+        return None
+    return next((value for key, value in mapping.value if getattr(key, "value", None) == name), None)
