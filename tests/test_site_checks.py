@@ -117,7 +117,8 @@ def test_the_404_page_keeps_its_styles_under_a_sub_path(built_site: Path, browse
             assert header == "sticky"  # Material's stylesheet applied
             assert page.locator("#hb-search-input").count() == 1  # the search box's script ran
             logo = page.locator(".md-header a.md-logo")
-            assert urlsplit(page.evaluate("a => a.href", logo.element_handle())).path in (PREFIX, PREFIX + ".")
+            home = page.evaluate("a => a.href", logo.element_handle())
+            assert urlsplit(home).path in (PREFIX, PREFIX + ".")
             logo.click()
             page.wait_for_url(base)
             seen["finished"].clear()
