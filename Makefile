@@ -12,7 +12,7 @@ APT_GET ?= apt-get
 # setuptools warns on every editable install about folders named like the package: noise.
 PIP_INSTALL := PYTHONWARNINGS="ignore:Editable installation" $(BIN)/python -m pip install --quiet
 
-.PHONY: site serve serve-partners check fix test lint browser bench bench-search clean
+.PHONY: site serve serve-partners check fix test lint browser bench bench-search bench-site clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -76,6 +76,11 @@ bench: $(VENV)/.dev
 # Search quality in Chromium, both engines: hit@1, hit@3, MRR@10 per query type into bench/SEARCH.md.
 bench-search: $(VENV)/.dev
 	$(BIN)/python bench/search.py --baseline bench/search-baseline.json
+
+# What outside site checkers see: first-view bytes of every kind of page in Chromium, and
+# Lighthouse (mobile and desktop, from npm into .bench/) on five pages; into bench/SITE.md.
+bench-site: $(VENV)/.dev
+	$(BIN)/python bench/site_checks.py
 
 clean:
 	rm -rf build site site-partners

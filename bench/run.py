@@ -214,7 +214,7 @@ def serve_update_seconds(
 ) -> float:
     """Start `handbook serve`, edit one playbook, time until the page shows the edit. `edit`:
     "title" adds a word to its title (so its navigation changes); "text", to its summary."""
-    from browser import free_port
+    from browser import free_port, serve_path
 
     port = free_port()
     server = subprocess.Popen(
@@ -223,7 +223,7 @@ def serve_update_seconds(
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    url = f"http://127.0.0.1:{port}/{page_url}"
+    url = f"http://127.0.0.1:{port}{serve_path(root)}{page_url}"
     try:
         _wait_for(url, lambda body: True, timeout=600)
         original = playbook.read_text(encoding="utf-8")

@@ -3,8 +3,8 @@ sends its readers' browsers and how other pages link to it.
 
 - `site_url` is required: without it MkDocs writes an empty sitemap, no page has a canonical
   link, and the 404 page loads its styles from the host's root, unstyled under a sub-path.
-  An address on a reserved example domain is reported as a warning: the shipped handbook
-  carries one until an organisation sets its own.
+  (The shipped handbook's is on an example domain: it sends no request there, and an
+  organisation sets its own; see the README.)
 - `repo_url` must not be a placeholder: Material asks GitHub's or GitLab's API about the
   repository from every page, and the header link and every "edit this page" button lead to it.
 - `theme: font` must be false: otherwise Material loads its fonts from Google's servers.
@@ -92,13 +92,6 @@ def _site_url(node: yaml.Node | None, parent: yaml.Node, name: str, at: _Report)
         )
     elif urlsplit(node.value).scheme not in ("http", "https"):
         at(node, f"{name} '{node.value}' is not an http(s) address")
-    elif placeholder_host(node.value):
-        at(
-            node,
-            f"{name} '{node.value}' is an example address: set the address the handbook is "
-            "published at, so that canonical links and the sitemap point at it",
-            "warning",
-        )
 
 
 def _handbook_options(plugins: yaml.Node | None) -> yaml.Node | None:

@@ -7,12 +7,14 @@ import gzip
 import http.server
 import io
 import os
+import re
 import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -25,6 +27,12 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
     "--disable-sync",
 ]
+
+
+def serve_path(root: Path) -> str:
+    """Where `handbook serve` (MkDocs) serves the handbook in `root`: its site_url's path."""
+    found = re.search(r"^site_url:\s*(\S+)", (root / "mkdocs.yml").read_text(encoding="utf-8"), re.M)
+    return urlsplit(found.group(1)).path.rstrip("/") + "/" if found else "/"
 
 
 def free_port() -> int:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser import free_port, static_server
+from browser import free_port, serve_path, static_server
 from conftest import HANDBOOK, ctrl_c_works
 
 pytestmark = pytest.mark.browser
@@ -54,7 +54,7 @@ def test_serve_reloads_the_browser_when_a_playbook_changes(project: Path, browse
         preexec_fn=ctrl_c_works,
     )
     try:
-        url = f"http://127.0.0.1:{port}/faq/partner-faq/"
+        url = f"http://127.0.0.1:{port}{serve_path(project)}faq/partner-faq/"
         _wait_for_http(url, 60)
         page = browser.new_page()
         page.goto(url)
@@ -63,7 +63,7 @@ def test_serve_reloads_the_browser_when_a_playbook_changes(project: Path, browse
         faq.write_text(original.replace("title:", "title: Live edit —", 1), encoding="utf-8")
         page.locator("h1", has_text="Live edit —").wait_for(timeout=30_000)  # reloaded by itself
 
-        page.goto(f"http://127.0.0.1:{port}/contributing/")
+        page.goto(f"http://127.0.0.1:{port}{serve_path(project)}contributing/")
         contributing = project / "CONTRIBUTING.md"
         contributing.write_text(contributing.read_text().replace("# How to contribute", "# Contribute here"))
         page.locator("h1", has_text="Contribute here").wait_for(timeout=30_000)
@@ -98,7 +98,7 @@ def test_serve_rebuilds_what_an_edit_changes(project: Path) -> None:
         text=True,
         preexec_fn=ctrl_c_works,
     )
-    base = f"http://127.0.0.1:{port}/"
+    base = f"http://127.0.0.1:{port}{serve_path(project)}"
 
     def page_text(path: str = "faq/partner-faq/") -> str:
         try:

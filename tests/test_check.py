@@ -41,12 +41,7 @@ def test_positive_case_passes(case: Path, capsys: pytest.CaptureFixture[str]) ->
 def test_shipped_handbook_passes() -> None:
     result = run_handbook("check", cwd=REPO)
     assert result.returncode == 0, result.stdout + result.stderr
-    *warnings, last = result.stdout.splitlines()
-    assert last.startswith("ok: ")
-    # What an adopting organisation must set: the addresses its handbooks are published at.
-    assert [w.split(": warning: ")[0] for w in warnings] == ["mkdocs.yml:9:11", "mkdocs.yml:54:19"]
-    assert "site_url 'https://handbook.example.com/handbook/' is an example address" in warnings[0]
-    assert "the partner handbook's site_url 'https://partners.example.com/" in warnings[1]
+    assert result.stdout.startswith("ok: ")
 
 
 def test_every_problem_in_every_file_is_reported_in_one_run(tmp_path: Path) -> None:

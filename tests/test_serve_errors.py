@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser import free_port
+from browser import free_port, serve_path
 from conftest import HANDBOOK, copy_project, run_handbook
 
 from generator.mkdocs_plugin import HandbookPlugin, error_panel, with_error_panel
@@ -92,7 +92,7 @@ def test_serve_shows_invalid_playbooks_on_every_page_until_fixed(
     assert any(line.startswith(f"playbooks/partner-faq.yaml:{owner_line}:") for line in expected), expected
 
     port = free_port()
-    base = f"http://127.0.0.1:{port}/"
+    base = f"http://127.0.0.1:{port}{serve_path(project)}"
     url = base + "faq/partner-faq/"
     log_path = tmp_path / "serve.log"
     with log_path.open("w") as log:
