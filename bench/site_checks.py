@@ -32,8 +32,8 @@ from typing import Any
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 sys.path[:0] = [str(REPO / "tests")]
-from browser import CHROMIUM, CHROMIUM_FLAGS, chromium, static_server  # noqa: E402
-from test_site_checks import PREFIX, kinds_of_page, watched  # noqa: E402
+from browser import CHROMIUM, CHROMIUM_FLAGS, chromium, first_view, kinds_of_page, static_server  # noqa: E402
+from test_site_checks import PREFIX  # noqa: E402
 
 LIGHTHOUSE_VERSION = "12.8.2"
 LIGHTHOUSE_DIR = REPO / ".bench" / f"lighthouse-{LIGHTHOUSE_VERSION}"
@@ -72,15 +72,8 @@ def first_views(site: Path, browser: Any) -> dict[str, dict[str, Any]]:
     rows = {}
     with static_server(site, prefix=PREFIX, compress=True) as base:
         for path in kinds_of_page(site):
-            with watched(browser, viewport={"width": 412, "height": 823}, is_mobile=True) as (page, seen):
-                page.goto(base + path, wait_until="networkidle")
-                sizes = [r.sizes() for r in seen["finished"]]
-                rows[path or "/"] = {
-                    "bytes": sum(s["responseBodySize"] + s["responseHeadersSize"] for s in sizes),
-                    "requests": len(sizes),
-                    "elsewhere": len(seen["elsewhere"]),
-                    "console_errors": len(seen["errors"]),
-                }
+            view = first_view(browser, base + path)
+            rows[path or "/"] = {key: value for key, value in view.items() if key != "urls"}
     return rows
 
 

@@ -115,3 +115,67 @@ def chromium() -> Iterator[object]:
             yield browser
         finally:
             browser.close()
+
+
+def kinds_of_page(site: Path) -> list[str]:
+    """A page of every kind the site has: the home page, each section's index and a playbook
+    of each, the tags page and a tag's page, the review status, hand-written pages, the
+    404 page (a missing address), a short /go/ link."""
+    found = ["", "tags/", "review-status/", "contributing/", "worked-example/", "no/such/page/"]
+    for section in sorted(p for p in site.iterdir() if p.is_dir()):
+        pages = sorted(q.parent for q in section.glob("*/index.html"))
+        if section.name in ("assets", "search", "go", "tags") or not (section / "index.html").is_file():
+            continue
+        found.append(f"{section.name}/")
+        if pages:
+            found.append(f"{section.name}/{pages[0].name}/")
+    tag = sorted((site / "tags").glob("*/index.html"))[0].parent.name
+    go = sorted((site / "go").glob("*/index.html"))[0].parent.name
+    return [*found, f"tags/{tag}/", f"go/{go}/"]
+
+
+@contextmanager
+def watched(browser: Any, **options: Any) -> Iterator[tuple[Any, dict[str, list[Any]]]]:
+    """A page whose requests to other hosts are stopped and recorded, with its console errors,
+    failed requests and finished requests."""
+    context = browser.new_context(**options)
+    seen: dict[str, list[Any]] = {"elsewhere": [], "errors": [], "failed": [], "finished": []}
+
+    def route(route: Any) -> None:
+        if urlsplit(route.request.url).hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            seen["elsewhere"].append(route.request.url)
+            route.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.on("console", lambda m: seen["errors"].append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
+
+    def failed(request: Any) -> None:  # one that a navigation cut short (ERR_ABORTED) did not fail
+        if request.failure != "net::ERR_ABORTED":
+            seen["failed"].append(request.url)
+
+    page.on("requestfailed", failed)
+    page.on("requestfinished", lambda r: seen["finished"].append(r))
+    try:
+        yield page, seen
+    finally:
+        context.close()
+
+
+def first_view(browser: Any, url: str) -> dict[str, Any]:
+    """What a first view of `url` costs at a phone's viewport, once the network is idle:
+    bytes transferred (as sent, so compressed when the server compresses), the requests, those
+    to other hosts (stopped) and the console errors."""
+    with watched(browser, viewport={"width": 412, "height": 823}, is_mobile=True) as (page, seen):
+        page.goto(url, wait_until="networkidle")
+        sizes = [r.sizes() for r in seen["finished"]]
+        return {
+            "bytes": sum(s["responseBodySize"] + s["responseHeadersSize"] for s in sizes),
+            "requests": len(sizes),
+            "urls": [r.url for r in seen["finished"]],
+            "elsewhere": len(seen["elsewhere"]),
+            "console_errors": len(seen["errors"]),
+        }

@@ -7,15 +7,13 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from browser import static_server
+from browser import first_view, kinds_of_page, static_server, watched
 from conftest import REPO
 
 SITE_URL = yaml.safe_load(
@@ -23,49 +21,6 @@ SITE_URL = yaml.safe_load(
 )["site_url"]
 PREFIX = urlsplit(SITE_URL).path  # served there, as it is published: the 404 page needs it
 FIRST_VIEW_BUDGET = 150_000  # bytes transferred, compressed, before the reader does anything
-
-
-def kinds_of_page(site: Path) -> list[str]:
-    """A page of every kind the site has: the home page, each section's index and a playbook
-    of each, the tags page and a tag's page, the review status, hand-written pages, the
-    404 page (a missing address), a short /go/ link."""
-    found = ["", "tags/", "review-status/", "contributing/", "worked-example/", "no/such/page/"]
-    for section in sorted(p for p in site.iterdir() if p.is_dir()):
-        pages = sorted(q.parent for q in section.glob("*/index.html"))
-        if section.name in ("assets", "search", "go", "tags") or not (section / "index.html").is_file():
-            continue
-        found.append(f"{section.name}/")
-        if pages:
-            found.append(f"{section.name}/{pages[0].name}/")
-    tag = sorted((site / "tags").glob("*/index.html"))[0].parent.name
-    go = sorted((site / "go").glob("*/index.html"))[0].parent.name
-    return [*found, f"tags/{tag}/", f"go/{go}/"]
-
-
-@contextmanager
-def watched(browser: Any, **options: Any) -> Iterator[tuple[Any, dict[str, list[Any]]]]:
-    """A page whose requests to other hosts are stopped and recorded, with its console errors,
-    failed requests and finished requests."""
-    context = browser.new_context(**options)
-    seen: dict[str, list[Any]] = {"elsewhere": [], "errors": [], "failed": [], "finished": []}
-
-    def route(route: Any) -> None:
-        if urlsplit(route.request.url).hostname == "127.0.0.1":
-            route.continue_()
-        else:
-            seen["elsewhere"].append(route.request.url)
-            route.abort()
-
-    context.route("**/*", route)
-    page = context.new_page()
-    page.on("console", lambda m: seen["errors"].append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
-    page.on("requestfailed", lambda r: seen["failed"].append(r.url))
-    page.on("requestfinished", lambda r: seen["finished"].append(r))
-    try:
-        yield page, seen
-    finally:
-        context.close()
 
 
 @pytest.mark.browser
@@ -92,12 +47,9 @@ def test_the_first_view_of_every_kind_of_page_is_under_150_kb(built_site: Path, 
     weights = {}
     with static_server(built_site, prefix=PREFIX, compress=True) as base:
         for path in kinds_of_page(built_site):
-            with watched(browser, viewport={"width": 412, "height": 823}, is_mobile=True) as (page, seen):
-                page.goto(base + path, wait_until="networkidle")
-                sizes = [r.sizes() for r in seen["finished"]]
-                weights[path] = sum(s["responseBodySize"] + s["responseHeadersSize"] for s in sizes)
-                urls = [r.url for r in seen["finished"]]
-                assert not [u for u in urls if "search/index.json" in u or "/pagefind/" in u], path
+            view = first_view(browser, base + path)
+            weights[path] = view["bytes"]
+            assert not [u for u in view["urls"] if "search/index.json" in u or "/pagefind/" in u], path
     heavy = {path: n for path, n in weights.items() if n > FIRST_VIEW_BUDGET}
     assert not heavy, f"over {FIRST_VIEW_BUDGET} bytes: {heavy}"
     assert min(weights.values()) > 30_000  # the theme's script and styles were counted
@@ -134,3 +86,24 @@ def test_the_sitemap_and_canonical_links_name_the_published_address(built_site: 
     for location in locations[::10]:
         html = (built_site / location[len(SITE_URL) :] / "index.html").read_text(encoding="utf-8")
         assert f'<link rel="canonical" href="{location}">' in html
+
+
+def test_each_page_loads_only_the_scripts_it_uses_and_reads_from_its_title(built_site: Path) -> None:
+    """The tool's script only where there is a tool, the copy button's where there are
+    templates; the maintainer's note after the page's text; the home tab named once."""
+    pages = [p for p in built_site.rglob("index.html") if "go" not in p.relative_to(built_site).parts[:1]]
+    tools = 0
+    for path in pages:
+        html = path.read_text(encoding="utf-8")
+        has_tool = 'class="hb-tool"' in html
+        tools += has_tool
+        assert ("assets/engagements.js" in html) == has_tool, path
+        assert ("assets/templates.js" in html) == ("hb-copy" in html), path
+        if 'class="hb-source"' in html:  # after the last section's heading, inside the article
+            note, end = html.index('class="hb-source"'), html.index("</article>")
+            assert html.rfind("<h2", 0, end) < note < end, path
+    assert tools >= 10
+    home = (built_site / "index.html").read_text(encoding="utf-8")
+    assert "<title>Partner Handbook</title>" in home
+    faq = (built_site / "faq" / "partner-faq" / "index.html").read_text(encoding="utf-8")
+    assert "<title>Frequently asked questions - Partner Handbook</title>" in faq
