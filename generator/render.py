@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import jinja2
+from markdown_it import MarkdownIt
 
 from . import inline, layout, tag_pages
 from .audience import INTERNAL, Sharing
@@ -36,6 +37,7 @@ TEMPLATES_DIR = Path(__file__).parent / "templates"
 REVIEW_STATUS_PAGE = "review-status.md"
 BACKLINKS_LISTED = 8  # more entries linking to one are listed by page, with a count
 BACKLINK_PAGES_LISTED = 25  # and of those pages, the first so many: a page stays small at any size
+_inline_markdown = MarkdownIt("commonmark")
 REVIEW_ROWS = 150  # the review status page lists the playbooks due first; `handbook report stale` all
 
 
@@ -75,6 +77,20 @@ def front_matter_block(meta: Mapping[str, object]) -> str:
 
 def first_paragraph(markdown: str) -> str:
     return " ".join(markdown.strip().split("\n\n")[0].split())
+
+
+def plain_text(markdown: str) -> str:
+    """Inline Markdown as a reader sees it, for the page's description in its head: emphasis
+    and code marks dropped, entities and escapes decoded, links as their words (a link by id,
+    which has no definition here, stays for `inline.words` to turn into its words)."""
+    parts = []
+    for token in _inline_markdown.parseInline(markdown):
+        for child in token.children or []:
+            if child.type in ("text", "code_inline"):
+                parts.append(child.content)
+            elif child.type in ("softbreak", "hardbreak"):
+                parts.append(" ")
+    return " ".join("".join(parts).split())
 
 
 def make_environment(
@@ -168,7 +184,7 @@ class Renderer:
         review = review_of(playbook, self.today)
         meta: dict[str, object] = {
             "title": playbook.title,
-            "description": first_paragraph(playbook.summary),
+            "description": plain_text(first_paragraph(playbook.summary)),
             "tags": list(playbook.tags),
         }
         if self.handbook.audience == INTERNAL:  # where it comes from, who owns it: our business
