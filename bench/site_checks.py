@@ -32,9 +32,17 @@ from typing import Any
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 sys.path[:0] = [str(REPO / "tests")]
-from browser import CHROMIUM, CHROMIUM_FLAGS, chromium, first_view, kinds_of_page, static_server  # noqa: E402
-from test_site_checks import PREFIX  # noqa: E402
+from browser import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    chromium,
+    first_view,
+    kinds_of_page,
+    serve_path,
+    static_server,
+)
 
+PREFIX = serve_path(REPO)  # both sites are served where this handbook is published
 LIGHTHOUSE_VERSION = "12.8.2"
 LIGHTHOUSE_DIR = REPO / ".bench" / f"lighthouse-{LIGHTHOUSE_VERSION}"
 LIGHTHOUSE = LIGHTHOUSE_DIR / "node_modules" / ".bin" / "lighthouse"

@@ -334,7 +334,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """A hand-written page's sections become search documents here, from its HTML."""
-        source = self.last_good.edit_paths.get(page.file.src_uri, "") if self.last_good else ""
+        source = self._source(page)
         if source and not source.startswith("playbooks/"):  # a hand-written page: index its sections
             self.page_docs[page.file.src_uri] = search_docs.content_page_docs(page, html)
         return html
@@ -356,7 +356,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         """Last line of defence, over the whole page: a page generated from YAML carries no
         script or embeds in its content, and no page has an event handler or an attribute
         that text broke out into in its head, navigation or footer."""
-        source = self.last_good.edit_paths.get(page.file.src_uri, "") if self.last_good else ""
+        source = self._source(page)
         content, frame = page_parts(output)
         findings = unsafe_frame(frame)
         if source.startswith("playbooks/"):
@@ -400,6 +400,10 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
                 search.build_pagefind_index(Path(config.site_dir), docs, settings, per_index)
             self._timed(f"search index ({self.search_mode})", started)
         self.builds += 1
+
+    def _source(self, page: Page) -> str:
+        """The repository file a page comes from (a playbook, a hand-written page), or ""."""
+        return self.last_good.edit_paths.get(page.file.src_uri, "") if self.last_good else ""
 
     def _timed(self, stage: str, started: float) -> None:
         if self.last_good is not None:

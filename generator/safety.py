@@ -94,44 +94,42 @@ def unsafe_markup(text: str) -> str | None:
 
 
 class _Inspector(HTMLParser):
-    def __init__(self) -> None:
+    """Reads rendered HTML for what could run script: in a page's content (`frame` False) also
+    any element that embeds or loads something; around it (`frame` True), where the theme's
+    own scripts and styles belong, also any attribute that text broke out into."""
+
+    def __init__(self, frame: bool) -> None:
         super().__init__(convert_charrefs=True)
+        self.frame = frame
         self.findings: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in UNSAFE_TAGS:
+        if not self.frame and tag in UNSAFE_TAGS:
             self.findings.append(f"<{tag}> element")
-        for name, value in attrs:
-            if name.startswith("on"):
-                self.findings.append(f"'{name}' attribute on <{tag}>")
-            elif name in URL_ATTRIBUTES and value and unsafe_url(value):
-                self.findings.append(f"unsafe URL in '{name}' of <{tag}>: {value[:40]}")
-
-
-def unsafe_html(page_html: str) -> list[str]:
-    """Anything in a rendered page body that could run script or embed foreign content."""
-    inspector = _Inspector()
-    inspector.feed(page_html)
-    inspector.close()
-    return inspector.findings
-
-
-class _FrameInspector(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.findings: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         allowed = HEAD_ATTRIBUTES.get(tag)
         for name, value in attrs:
-            if name.startswith("on") or name in FRAME_DENIED_ATTRIBUTES:
+            if name.startswith("on") or (self.frame and name in FRAME_DENIED_ATTRIBUTES):
                 self.findings.append(f"'{name}' attribute on <{tag}>")
-            elif not _ATTRIBUTE_NAME.fullmatch(name) or (allowed is not None and name not in allowed):
+            elif self.frame and (
+                not _ATTRIBUTE_NAME.fullmatch(name) or (allowed is not None and name not in allowed)
+            ):
                 self.findings.append(
                     f"unexpected attribute '{name[:30]}' on <{tag}> (text broke out of a value?)"
                 )
             elif name in URL_ATTRIBUTES and value and unsafe_url(value):
                 self.findings.append(f"unsafe URL in '{name}' of <{tag}>: {value[:40]}")
+
+
+def _findings(html_text: str, frame: bool) -> list[str]:
+    inspector = _Inspector(frame)
+    inspector.feed(html_text)
+    inspector.close()
+    return inspector.findings
+
+
+def unsafe_html(page_html: str) -> list[str]:
+    """Anything in a rendered page body that could run script or embed foreign content."""
+    return _findings(page_html, frame=False)
 
 
 def page_parts(page_html: str) -> tuple[str, str]:
@@ -146,7 +144,4 @@ def page_parts(page_html: str) -> tuple[str, str]:
 def unsafe_frame(frame_html: str) -> list[str]:
     """Anything in the page around its content (the head, header, navigation, footer) that
     runs script or shows that text broke out of an attribute."""
-    inspector = _FrameInspector()
-    inspector.feed(frame_html)
-    inspector.close()
-    return inspector.findings
+    return _findings(frame_html, frame=True)

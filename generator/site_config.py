@@ -26,7 +26,7 @@ EXAMPLE_SUFFIXES = (".example", ".test", ".invalid", ".localhost")
 PLACEHOLDER_OWNERS = {"example-org", "example", "your-org", "your-group", "your-name", "org", "owner"}
 
 
-_Report = Callable[..., None]  # at(node, message, severity="error")
+_Report = Callable[[yaml.Node, str], None]  # at(node, message): a problem there
 
 
 class _Loader(yaml.SafeLoader):
@@ -56,9 +56,9 @@ def config_problems(config_file: Path) -> list[Problem]:
     settings = {key.value: value for key, value in root.value if isinstance(key, yaml.ScalarNode)}
     problems: list[Problem] = []
 
-    def at(node: yaml.Node, message: str, severity: str = "error") -> None:
+    def at(node: yaml.Node, message: str) -> None:
         mark = node.start_mark
-        problems.append(Problem(display, mark.line + 1, mark.column + 1, message, severity=severity))
+        problems.append(Problem(display, mark.line + 1, mark.column + 1, message))
 
     _site_url(settings.get("site_url"), root, "site_url", at)
     partners = _child(_handbook_options(settings.get("plugins")), "partners")

@@ -29,10 +29,17 @@ CHROMIUM_FLAGS = [
 ]
 
 
-def serve_path(root: Path) -> str:
-    """Where `handbook serve` (MkDocs) serves the handbook in `root`: its site_url's path."""
+def site_url(root: Path) -> str | None:
+    """The site_url of the handbook in `root`, as its mkdocs.yml writes it (a plain value)."""
     found = re.search(r"^site_url:\s*(\S+)", (root / "mkdocs.yml").read_text(encoding="utf-8"), re.M)
-    return urlsplit(found.group(1)).path.rstrip("/") + "/" if found else "/"
+    return found.group(1) if found else None
+
+
+def serve_path(root: Path) -> str:
+    """Where `handbook serve` (MkDocs) serves the handbook in `root`, and where a host
+    publishes it: its site_url's path."""
+    url = site_url(root)
+    return urlsplit(url).path.rstrip("/") + "/" if url else "/"
 
 
 def free_port() -> int:

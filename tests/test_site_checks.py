@@ -5,21 +5,17 @@ sitemap and canonical links on the configured site_url."""
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-import yaml
-from browser import first_view, kinds_of_page, static_server, watched
+from browser import first_view, kinds_of_page, serve_path, site_url, static_server, watched
 from conftest import REPO
 
-SITE_URL = yaml.safe_load(
-    re.sub(r"!\S+", "", (REPO / "mkdocs.yml").read_text(encoding="utf-8"))  # MkDocs' own tags
-)["site_url"]
-PREFIX = urlsplit(SITE_URL).path  # served there, as it is published: the 404 page needs it
+SITE_URL = site_url(REPO)
+PREFIX = serve_path(REPO)  # served there, as it is published: the 404 page needs it
 FIRST_VIEW_BUDGET = 150_000  # bytes transferred, compressed, before the reader does anything
 
 
@@ -77,6 +73,7 @@ def test_the_404_page_keeps_its_styles_under_a_sub_path(built_site: Path, browse
 
 
 def test_the_sitemap_and_canonical_links_name_the_published_address(built_site: Path) -> None:
+    assert SITE_URL, "mkdocs.yml sets no site_url"
     tree = ET.parse(built_site / "sitemap.xml")
     locations = [e.text or "" for e in tree.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
     assert len(locations) > 100
