@@ -1,3 +1,3 @@
 """Partner Handbook: YAML playbooks → validated → Jinja → Markdown → MkDocs site."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

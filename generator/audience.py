@@ -34,7 +34,6 @@ from .validate import Handbook, ValidPlaybook
 
 INTERNAL, PARTNERS = AUDIENCES
 DEFAULT: tuple[str, ...] = (INTERNAL,)
-LISTED = 6  # internal entries named in a warning; the rest are counted
 
 
 def handbook_name(audience: str) -> str:
@@ -199,20 +198,29 @@ def marked_in_vain(handbook: Handbook) -> list[Problem]:
     return problems
 
 
-def dependencies(handbook: Handbook) -> list[Problem]:
-    """Warnings: shared entries that refer to withheld ones, which partners see as plain words
-    or not at all. One warning per playbook file, where it first does, naming the entries."""
-    share = sharing(handbook, PARTNERS)
-    first: dict[str, dict[str, Loc]] = {}  # file → withheld id → where it is first named
-    files: dict[str, SourceFile] = {}
+@dataclass(frozen=True)
+class WithheldReference:
+    """A shared part of a playbook that refers to an entry partners do not read, and what the
+    partner handbook shows in its place: "words" (a link's own words, unlinked), "value" (a
+    default's value, unlinked), "nothing" (a `see:` or a list of ids, dropped) or "internal"
+    (a reference it must show and cannot: the word *internal*)."""
 
-    def note(target: str, source: SourceFile, loc: Loc) -> None:
+    source: SourceFile
+    loc: Loc
+    target: str
+    shown: str
+
+    def problem(self, message: str) -> Problem:
+        return self.source.problem(self.loc, message)
+
+
+def withheld_references(handbook: Handbook) -> Iterator[WithheldReference]:
+    """Every reference from a shared part of a playbook to an entry partners do not read."""
+    share = sharing(handbook, PARTNERS)
+
+    def withheld(target: str) -> str | None:
         target = handbook.aliases.get(target, target)
-        if target in handbook.entries and target not in share.shared:
-            files[source.display] = source
-            seen = first.setdefault(source.display, {})
-            if target not in seen or _line(source, loc) < _line(source, seen[target]):
-                seen[target] = loc
+        return target if target in handbook.entries and target not in share.shared else None
 
     for pb in handbook.playbooks:
         for model, shared, loc in walk(pb.model):
@@ -221,31 +229,28 @@ def dependencies(handbook: Handbook) -> list[Problem]:
             for _, value, at, info in _parts(model, loc):
                 if refs_marker(info) is not None and isinstance(value, list):
                     for i, target in enumerate(value):
-                        note(target, pb.source, (*at, i))
-                elif refs_marker(info) is not None and isinstance(value, str):
-                    note(value, pb.source, at)
+                        if found := withheld(target):
+                            yield WithheldReference(pb.source, (*at, i), found, "nothing")
+                elif refs_marker(info) is not None and isinstance(value, str) and (found := withheld(value)):
+                    yield WithheldReference(
+                        pb.source, at, found, "nothing" if _optional(info) else "internal"
+                    )
                 elif isinstance(value, str) and "[" in value:
-                    for _, named in inline.text_problems(handbook, value):
-                        note(named, pb.source, at)
+                    for named, shown in inline.references_shown(value):
+                        if found := withheld(named):
+                            yield WithheldReference(pb.source, at, found, shown)
+
+
+def dependencies(handbook: Handbook) -> list[Problem]:
+    """Warnings: where the partner handbook must show a reference and cannot, so partners read
+    *internal* (a decision's accountable role, a link whose only words are the id). Links
+    with words of their own, defaults and `see:` lists lose only the link: by design, and
+    listed by `handbook report partners`, not warned about."""
     problems = []
-    for display, targets in first.items():
-        source = files[display]
-        where = [(_line(source, loc), target) for target, loc in targets.items()]
-        where.sort()
-        listed = ", ".join(f"{target} (line {line})" for line, target in where[:LISTED])
-        more = f" and {len(where) - LISTED} more" if len(where) > LISTED else ""
-        problems.append(
-            dataclasses.replace(
-                source.problem(
-                    targets[where[0][1]],
-                    f"shared with partners, but refers to {len(where)} internal "
-                    f"entr{'y' if len(where) == 1 else 'ies'}, which partners see as plain words or "
-                    f"not at all: {listed}{more}. Share those partners need with "
-                    "`audience: [internal, partners]`",
-                ),
-                severity="warning",
-            )
-        )
+    for ref in withheld_references(handbook):
+        if ref.shown == "internal":
+            message = f"partners read *internal* here: '{ref.target}' is not shared with them"
+            problems.append(dataclasses.replace(ref.problem(message), severity="warning"))
     return problems
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import __version__, commands, review
 from .audience import INTERNAL
+from .coverage import COVERAGE_FILE
 from .kinds import built_in_kinds
 from .model import AUDIENCES
 from .owners import CODEOWNERS_FILE, OWNERS_FILE
@@ -23,6 +24,7 @@ from .review import TODAY_VARIABLE, ClockError
 from .urls import MANIFEST, manifest_name
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = commands.EXIT_OK, commands.EXIT_INVALID, commands.EXIT_USAGE
+ALL = "all"  # `handbook build --audience all`: every handbook, one after the other
 
 
 def _date(value: str) -> dt.date:
@@ -58,6 +60,18 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser(
+        "init",
+        help="start a new handbook in a folder: a playbook of each kind, settings, guide and CI",
+        description="Write a new handbook into DIR (created if need be; it must be empty): a starter "
+        "playbook of each kind, home pages for the internal and the partner handbook, mkdocs.yml, "
+        f"{OWNERS_FILE}, search.yaml, a README and contributor guide, pre-commit hooks, and CI for "
+        "GitHub and GitLab; then write its derived files (schemas, CODEOWNERS, URL manifests). It "
+        "passes `handbook check` and builds both handbooks as it is. Its name, addresses and "
+        "reviewer accounts are examples to replace: `handbook check` names those left once you do.",
+    )
+    p.add_argument("dir", metavar="DIR", type=Path, help="the folder for the new handbook")
+
+    p = sub.add_parser(
         "check",
         help="everything the project enforces, before a pull request: report every problem",
         description="Load and validate every playbook, the owners in owners.yaml, the synonyms in "
@@ -77,9 +91,9 @@ def _parser() -> argparse.ArgumentParser:
         "--audience",
         choices=AUDIENCES,
         default=INTERNAL,
-        help="partners: also warn where shared entries refer to internal ones, and build the "
-        "partner handbook (without publishing it) to search every file of it for what is "
-        "internal (the leak check)",
+        help="partners: also warn where the partner handbook must show a reference to an internal "
+        "entry and cannot (partners read *internal*), and build the partner handbook (without "
+        "publishing it) to search every file of it for what is internal (the leak check)",
     )
 
     sub.add_parser(
@@ -113,7 +127,13 @@ def _parser() -> argparse.ArgumentParser:
         "folder mkdocs.yml names), published only if the leak check finds nothing internal in it.",
     )
     p.add_argument("-v", "--verbose", action="store_true", help="show MkDocs' progress messages")
-    _audience_option(p, "which handbook to build")
+    p.add_argument(
+        "--audience",
+        choices=(*AUDIENCES, ALL),
+        default=INTERNAL,
+        help="which handbook to build: internal (default: everything), partners (only what is "
+        "shared with them) or all (both, one after the other)",
+    )
 
     p = sub.add_parser(
         "serve",
@@ -186,7 +206,8 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "report",
-        help="reports about the handbook (stale: playbooks overdue for review)",
+        help="reports about the handbook: stale (overdue for review), partners (what they read "
+        "unlinked), coverage (the source-to-entry table)",
         description="Reports about the handbook.",
     )
     reports = p.add_subparsers(dest="report", required=True, metavar="REPORT")
@@ -199,6 +220,21 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or json")
     r.add_argument("--today", type=_date, default=None, metavar="YYYY-MM-DD", help="report as of this date")
     r.add_argument("--fail", action="store_true", help="exit 1 if any playbook is overdue")
+    r = reports.add_parser(
+        "partners",
+        help="list where shared entries refer to internal ones, and what partners read there",
+        description="List every reference from a part of a playbook shared with partners to an "
+        "entry that is not: a link partners read as its words only, a default as its value only, "
+        "a `see:` they do not see, or *internal* where a reference must show (which `handbook "
+        "check --audience partners` also warns about).",
+    )
+    r.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or json")
+    r = reports.add_parser(
+        "coverage",
+        help=f"print what {COVERAGE_FILE} requires, source by source, as a Markdown table",
+        description=f"Print the sources and points of {COVERAGE_FILE} with the entries that carry "
+        "each, as a Markdown table with links by id (for a pull request or a page).",
+    )
 
     p = sub.add_parser(
         "codeowners",
@@ -225,13 +261,16 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _on_sigterm)
-    project = Project(args.root.resolve(), getattr(args, "audience", INTERNAL))
+    audience = getattr(args, "audience", INTERNAL)
+    project = Project(args.root.resolve(), INTERNAL if audience == ALL else audience)
     needs_playbooks = ("check", "fix", "rename", "build", "serve", "urls", "report", "codeowners")
     if args.command in needs_playbooks and not project.playbooks_dir.is_dir():
         print(f"error: no playbooks/ folder in {project.root} (use --root DIR)", file=sys.stderr)
         return EXIT_INVALID
     try:
         review.today()  # a bad HANDBOOK_TODAY is a usage error, whatever the command
+        if args.command == "init":
+            return commands.cmd_init(args.dir.resolve())
         if args.command == "check":
             return commands.cmd_check(project, args.format)
         if args.command == "rename":
@@ -239,13 +278,18 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "fix":
             return commands.cmd_fix(project)
         if args.command == "build":
-            return commands.cmd_build(project, args.verbose)
+            audiences = AUDIENCES if audience == ALL else (audience,)
+            return commands.cmd_build([project.for_audience(name) for name in audiences], args.verbose)
         if args.command == "serve":
             return commands.cmd_serve(project, args.host, args.port, full=args.full)
         if args.command == "new":
             return commands.cmd_new(project, args.kind, args.id)
         if args.command == "urls":
             return commands.cmd_urls(project, args.forget, args.check)
+        if args.command == "report" and args.report == "partners":
+            return commands.cmd_report_partners(project, args.format)
+        if args.command == "report" and args.report == "coverage":
+            return commands.cmd_report_coverage(project)
         if args.command == "report":
             return commands.cmd_report_stale(project, args.format, args.today, args.fail)
         if args.command == "codeowners":

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from . import audience as audiences
-from . import declared, derived, owners, pipeline, rename, review, urls
+from . import coverage, declared, derived, owners, pipeline, rename, review, starter, urls
 from .messages import suggest
 from .model import SLUG_MAX_LENGTH, SLUG_PATTERN
 from .pipeline import Project, check
@@ -24,6 +24,29 @@ from .validate import Handbook
 from .write import write_text_atomically
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+def cmd_init(dest: Path) -> int:
+    """A new handbook from the starter, with its derived files written."""
+    try:
+        files = starter.write_starter(dest)
+    except starter.InitError as exc:
+        print(f"handbook init: error: {exc}; nothing was written", file=sys.stderr)
+        return EXIT_INVALID
+    project = Project(dest)
+    handbook, problems = pipeline.check_sources(project)
+    if problems:  # not expected from the starter: say so plainly
+        print(format_problems(problems, "text"), file=sys.stderr)
+        return EXIT_INVALID
+    derived.fix(pipeline.derived_files(project, handbook), handbook)
+    print(f"wrote a new handbook into {dest}: {len(files)} files, {len(handbook.playbooks)} playbooks")
+    print(
+        f"next: cd {dest}; `handbook serve` to preview it, `handbook check` before each pull request.\n"
+        'Make it yours (README.md, "Setting it up for your organisation"): the names and addresses '
+        f"in mkdocs.yml, the reviewers in {owners.OWNERS_FILE}, the home pages; `handbook check` "
+        "names what is left from the starter."
+    )
+    return EXIT_OK
 
 
 def cmd_check(project: Project, fmt: str) -> int:
@@ -139,26 +162,29 @@ def _display(project: Project, path: Path) -> str:
     return path.relative_to(project.root).as_posix() if path.is_relative_to(project.root) else str(path)
 
 
-def cmd_build(project: Project, verbose: bool) -> int:
+def cmd_build(projects: list[Project], verbose: bool) -> int:
+    """Build each handbook in turn; stop at the first that fails (its site is left as it was)."""
     from .site import ContentProblems, SiteError, build_site  # MkDocs only when building
 
-    try:
-        built = build_site(project, verbose=verbose)
-    except ContentProblems as exc:
-        print(format_problems(exc.problems, "text"), file=sys.stderr)
-        print(f"{len(exc.problems)} problem(s): the site was not built", file=sys.stderr)
-        return EXIT_INVALID
-    except SiteError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_INVALID
-    generated, site = built.generated, built.site_dir
-    which = "" if project.audience == audiences.INTERNAL else f"{audiences.handbook_name(project.audience)}: "
-    print(
-        f"built {which}{generated.playbooks} playbooks ({generated.entries} linkable entries) into "
-        f"{site}; ids → URLs in {site / 'links.json'}"
-    )
-    if built.leak_check is not None:
-        print(built.leak_check.summary())
+    for project in projects:
+        try:
+            built = build_site(project, verbose=verbose)
+        except ContentProblems as exc:
+            print(format_problems(exc.problems, "text"), file=sys.stderr)
+            print(f"{len(exc.problems)} problem(s): the site was not built", file=sys.stderr)
+            return EXIT_INVALID
+        except SiteError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_INVALID
+        generated, site = built.generated, built.site_dir
+        internal = project.audience == audiences.INTERNAL
+        which = "" if internal else f"{audiences.handbook_name(project.audience)}: "
+        print(
+            f"built {which}{generated.playbooks} playbooks ({generated.entries} linkable entries) into "
+            f"{site}; ids → URLs in {site / 'links.json'}"
+        )
+        if built.leak_check is not None:
+            print(built.leak_check.summary())
     return EXIT_OK
 
 
@@ -317,6 +343,47 @@ def cmd_report_stale(project: Project, fmt: str, today: dt.date | None, fail: bo
         total = len(handbook.playbooks)
         print(f"{len(stale)} of {total} playbook(s) overdue for review as of {on.isoformat()}")
     return EXIT_INVALID if fail and stale else EXIT_OK
+
+
+def cmd_report_coverage(project: Project) -> int:
+    handbook = _valid_handbook(project)
+    if handbook is None:
+        return EXIT_INVALID
+    if not (project.root / coverage.COVERAGE_FILE).is_file():
+        print(f"error: no {coverage.COVERAGE_FILE} in {project.root}: nothing is required", file=sys.stderr)
+        return EXIT_INVALID
+    print(coverage.coverage_table(project.root, handbook), end="")
+    return EXIT_OK
+
+
+_SHOWN = {
+    "words": "partners read the link's words, unlinked",
+    "value": "partners read the default's value, unlinked",
+    "nothing": "partners do not see this reference",
+    "internal": "partners read *internal* here",
+}
+
+
+def cmd_report_partners(project: Project, fmt: str) -> int:
+    handbook = _valid_handbook(project)
+    if handbook is None:
+        return EXIT_INVALID
+    refs = sorted(audiences.withheld_references(handbook), key=lambda r: r.problem(""))
+    if fmt == "json":
+        rows = [{**_location(r.problem("")), "id": r.target, "shown": r.shown} for r in refs]
+        print(json.dumps(rows, indent=2))
+        return EXIT_OK
+    for ref in refs:
+        title = handbook.entries[ref.target].entry.label
+        at = ref.problem("")
+        print(f"{at.path}:{at.line}:{at.col}: '{ref.target}' ({title}) is internal: {_SHOWN[ref.shown]}")
+    files = len({ref.source.display for ref in refs})
+    print(f"{len(refs)} reference(s) from shared entries to internal ones, in {files} file(s)")
+    return EXIT_OK
+
+
+def _location(problem: Problem) -> dict[str, object]:
+    return {"path": problem.path, "line": problem.line, "col": problem.col}
 
 
 def cmd_codeowners(project: Project, out: Path | None, check_only: bool) -> int:

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from .kinds.defaults import DEFAULT_TITLE, Default
 from .load import Loc, SourceFile, text_values
 from .messages import suggest
-from .page_links import id_links, position, with_definitions
+from .page_links import blank_code, id_links, position, with_definitions
 from .problems import Problem
 from .validate import Handbook
 
@@ -26,6 +26,10 @@ _IN_A_DOCUMENT = (
     "use a {{placeholder}} (with the value as its example) or put the link in `purpose`"
 )
 DEFAULT_MARK = re.compile(r"\[\[([^\[\]\n]*)\]\]")
+# A default's marker one bracket short: `[[name]`, `[[name` or `[name]]`.
+_BROKEN_MARK = re.compile(
+    r"\[\[\s*([a-z0-9][a-z0-9-]*)\s*(?:\](?!\])|(?![\]\w-]))|(?<!\[)\[\s*([a-z0-9][a-z0-9-]*)\s*\]\]"
+)
 __all__ = [
     "DEFAULT_TITLE",
     "WITHHELD_TEXT",
@@ -62,18 +66,53 @@ def _link_problem(handbook: Handbook, label: str) -> str | None:
         return f"'{label}' is a former id of '{handbook.aliases[label]}': link to that id"
     if label not in handbook.entries:
         hint = suggest(label, handbook.entries)
-        return f"unknown id '{label}' in a link{hint}; link entries as [words][ENTRY-ID]"
+        return f"unknown id '{label}' in a link{hint}"
     return None
+
+
+def broken_markers(text: str) -> Iterator[tuple[int, str, str]]:
+    """(offset, name, message) for every `[[default]]` marker one bracket short, which would
+    reach the page as it is written."""
+    for match in _BROKEN_MARK.finditer(blank_code(text)):
+        name = match.group(1) or match.group(2)
+        yield match.start(), name, f"unclosed marker '{match.group().strip()}': write [[{name}]]"
 
 
 def text_problems(handbook: Handbook, text: str) -> Iterator[tuple[str, str]]:
     """(message, the id it names) for every marker and id link; the message is "" when the
     id is right."""
-    for match in DEFAULT_MARK.finditer(text):
+    for _, name, message in broken_markers(text):
+        yield message, name
+    for match in DEFAULT_MARK.finditer(blank_code(text)):
         name = match.group(1).strip()
         yield _default_problem(handbook, name) or "", name
     for link in id_links(DEFAULT_MARK.sub(lambda m: " " * len(m.group()), text)):
         yield _link_problem(handbook, link.label) or "", link.label
+
+
+def sub_outside_code(pattern: re.Pattern[str], replace: Callable[[re.Match[str]], str], text: str) -> str:
+    """`pattern.sub(replace, text)` except inside code spans and fenced blocks, which a reader
+    sees as written (a guide shows `[[default-id]]` there)."""
+    if "`" not in text and "~~~" not in text:
+        return pattern.sub(replace, text)
+    prose = blank_code(text)
+    parts, last = [], 0
+    for match in pattern.finditer(text):
+        if prose[match.start() : match.end()] != match.group():
+            continue  # inside code
+        parts += [text[last : match.start()], replace(match)]
+        last = match.end()
+    return "".join(parts) + text[last:]
+
+
+def references_shown(text: str) -> Iterator[tuple[str, str]]:
+    """(id, what a view that withholds it shows instead) for every `[[default]]` and link by id
+    in the text: "value", "words", or "internal" for a link with no words but its id."""
+    for match in DEFAULT_MARK.finditer(blank_code(text)):
+        yield match.group(1).strip(), "value"
+    for match in _ANY_ID_LINK.finditer(DEFAULT_MARK.sub(lambda m: " " * len(m.group()), text)):
+        words, label = match.group(1), match.group(2)
+        yield (label or words.strip().lower()), ("words" if label else "internal")
 
 
 def check_playbooks(handbook: Handbook) -> list[Problem]:
@@ -89,16 +128,18 @@ def check_playbooks(handbook: Handbook) -> list[Problem]:
         for loc, text in _bracketed(pb.source):
             # the nearest entry holding the text (a playbook whose id is taken has none of its own)
             owner = next((owners[loc[:n]] for n in range(len(loc), -1, -1) if loc[:n] in owners), pb.model.id)
-            if pb.model.kind == "template" and loc[-1] == "body":
-                if any(True for _ in text_problems(handbook, text)):
-                    problems.append(pb.source.problem(loc, _IN_A_DOCUMENT))
+            if pb.model.kind == "template" and loc[-1] == "body":  # each marker at its own line
+                rows = _rows(pb.source.path) if rows is None else rows
+                for _, target in text_problems(handbook, text):
+                    problems.append(_at_the_name(pb.source.problem(loc, _IN_A_DOCUMENT), rows, target))
                 continue
             for message, target in text_problems(handbook, text):
                 if message.startswith("unknown") and not handbook.complete:
                     continue  # the id may be defined in a file that could not be read: the root cause
                 if message:
                     rows = _rows(pb.source.path) if rows is None else rows
-                    problems.append(_at_the_name(pb.source.problem(loc, message), rows, target))
+                    problem = _at_the_name(pb.source.problem(loc, message), rows, target)
+                    problems.append(_about(problem, target))
                 elif (found := handbook.resolve(target)) and found.id != owner:
                     users = handbook.backlinks.setdefault(found.id, [])
                     if owner not in users:
@@ -116,11 +157,17 @@ def _bracketed(source: SourceFile) -> list[tuple[Loc, str]]:
 def check_defaults(display: str, text: str, handbook: Handbook) -> list[Problem]:
     """The `[[default]]` markers of a hand-written page name defaults (its links by id are
     checked with its other links)."""
-    problems = []
-    for match in DEFAULT_MARK.finditer(text):
-        if message := _default_problem(handbook, match.group(1).strip()):
-            problems.append(Problem(display, *position(text, match.start()), message))
+    problems = [Problem(display, *position(text, at), message) for at, _, message in broken_markers(text)]
+    for match in DEFAULT_MARK.finditer(blank_code(text)):
+        if message := _default_problem(handbook, name := match.group(1).strip()):
+            problems.append(_about(Problem(display, *position(text, match.start()), message), name))
     return problems
+
+
+def _about(problem: Problem, target: str) -> Problem:
+    """An unknown id or default is about that id: its entry may have been deleted."""
+    unknown = problem.message.startswith("unknown")
+    return dataclasses.replace(problem, about=("unknown", target)) if unknown else problem
 
 
 def _rows(path: Path) -> list[str]:
@@ -165,7 +212,7 @@ def unshared(text: str, handbook: Handbook) -> str:
             return match.group()
         return words if label else WITHHELD_TEXT
 
-    return _ANY_ID_LINK.sub(link, DEFAULT_MARK.sub(default, text))
+    return sub_outside_code(_ANY_ID_LINK, link, sub_outside_code(DEFAULT_MARK, default, text))
 
 
 def plain(text: str, handbook: Handbook) -> str:
@@ -201,7 +248,7 @@ def expand(page_text: str, handbook: Handbook) -> str:
         value = default_value(handbook, name)
         return f"[{value}][{name}]" if value is not None else match.group()
 
-    return head + DEFAULT_MARK.sub(link, body)
+    return head + sub_outside_code(DEFAULT_MARK, link, body)
 
 
 def linked(page: str, text: str, handbook: Handbook) -> str:

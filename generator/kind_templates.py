@@ -44,23 +44,70 @@ def check_templates(root: Path, kinds_dir: Path, handbook: Handbook) -> list[Pro
         try:
             tree = env.parse(text, path.name, str(path))
         except jinja2.TemplateSyntaxError as exc:
-            problems.append(Problem(display, exc.lineno or 1, 1, f"template syntax: {exc.message}"))
+            problems.append(
+                Problem(display, exc.lineno or 1, 1, f"template syntax: {syntax_message(env, text, exc)}")
+            )
             continue
         problems += _unknown_fields(display, text, tree, handbook.kinds[kind])
     return problems
 
 
+# Tags that open a block, which `{% endNAME %}` closes.
+_BLOCK_TAGS = {"for", "if", "macro", "block", "call", "filter", "with", "autoescape", "raw", "trans"}
+
+
+def syntax_message(env: jinja2.Environment, text: str, exc: jinja2.TemplateSyntaxError) -> str:
+    """Jinja's message, led by what to do when a block is left open: the tag that opened it,
+    at its line, and the tag that closes it."""
+    message = exc.message or "syntax error"
+    if "needs to be closed" not in message and "looking for the following tags" not in message:
+        return message
+    open_tags: list[tuple[str, int]] = []
+    tokens = _tokens(env, text)
+    for line, name in tokens:
+        if exc.lineno and line > exc.lineno:
+            break
+        if name in _BLOCK_TAGS:
+            open_tags.append((name, line))
+        elif name.startswith("end") and open_tags and open_tags[-1][0] == name[3:]:
+            open_tags.pop()
+    if not open_tags:
+        return message
+    tag, line = open_tags[-1]
+    where = "at the end of the template" if "end of template" in message else f"before line {exc.lineno}"
+    return f"'{{% {tag} %}}' at line {line} is not closed: add '{{% end{tag} %}}' {where}"
+
+
+def _tokens(env: jinja2.Environment, text: str) -> list[tuple[int, str]]:
+    """(line, tag name) of each `{% tag %}`, as far as the template can be read."""
+    found: list[tuple[int, str]] = []
+    after_begin = False
+    try:
+        for line, kind, value in env.lex(text):
+            if kind == "block_begin":
+                after_begin = True
+            elif after_begin and kind == "name":
+                found.append((line, value))
+                after_begin = False
+            elif kind != "whitespace":
+                after_begin = False
+    except jinja2.TemplateSyntaxError:
+        pass
+    return found
+
+
 def render_problems(root: Path, kinds_dir: Path, handbook: Handbook, skip: set[str]) -> list[Problem]:
-    """Render every playbook of each declared kind (except those whose template is in `skip`):
-    the first failure of each template, as a problem at its line. A build renders them anyway
-    and reports a failure the same way (`failure_problem`)."""
+    """Render every playbook of each declared kind (except those whose template or playbook
+    file is in `skip`, the files with problems already: an unknown id in a playbook is its own
+    problem, not its template's): the first failure of each template, as a problem at its
+    line. A build renders them anyway and reports a failure the same way (`failure_problem`)."""
     renderer = Renderer(handbook, make_environment(TEMPLATES_DIR, kinds_dir), review.today())
     problems = []
     for kind, path in declared_templates(root, handbook.kinds).items():
         if path.relative_to(root).as_posix() in skip:
             continue
         for pb in handbook.playbooks:
-            if pb.model.kind == kind:
+            if pb.model.kind == kind and pb.source.display not in skip:
                 try:
                     renderer.playbook_page(pb.model, pb.source.display)
                 except TemplateFailure as exc:

@@ -7,6 +7,7 @@ boolean, `2026-01-15` a date) and, for an unknown field, suggests the nearest va
 from __future__ import annotations
 
 import difflib
+import re
 import typing
 from typing import Any
 
@@ -119,7 +120,9 @@ def schema_problem(source: SourceFile, cls: type[BaseModel], error: Any) -> Prob
     if kind in _MUST_BE:
         message = f"{what} must be {_MUST_BE[kind]}, not {describe(value)}"
     elif kind == "literal_error":
-        message = f"{what} must be one of {ctx.get('expected')}, not {describe(value)}"
+        choices = re.findall(r"'([^']*)'", str(ctx.get("expected", "")))
+        hint = suggest(value, choices) if isinstance(value, str) else ""
+        message = f"{what} must be one of {ctx.get('expected')}, not {describe(value)}{hint}"
     elif kind == "string_pattern_mismatch" and ctx.get("pattern") == URL_PATTERN:
         message = f"{what} must be an http:// or https:// address without spaces, not {describe(value)}"
     elif kind == "string_pattern_mismatch" and ctx.get("pattern") == PLAIN_VALUE_PATTERN:

@@ -34,7 +34,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import clean_directory
 from mkdocs.utils.templates import TemplateContext
 
-from . import search, search_docs
+from . import search, search_docs, site_assets
 from .audience import INTERNAL
 from .model import AUDIENCES
 from .nav_views import page_views
@@ -144,6 +144,9 @@ class HandbookConfig(Config):  # type: ignore[no-untyped-call]
     # Processes that read and render the pages of `handbook build` (generator/page_workers.py):
     # 0 is one per core; 1 renders every page in MkDocs' own process.
     page_workers = config_options.Type(int, default=0)
+    # Other files naming entry ids (glob patterns from the handbook's folder: search queries of
+    # a benchmark, say), which `handbook rename` updates too, as it does coverage.yaml.
+    id_files = config_options.ListOfItems(config_options.Type(str), default=[])
 
 
 # Theme features that lead to the repository, which partners cannot open.
@@ -206,6 +209,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
             log.error(str(exc))
         config.nav = self.last_good.nav
         config.docs_dir = str(project.build_dir)
+        site_assets.add_theme(config)  # the engine's page template and stylesheet
         ask = search.ask_url(config.repo_url, self.config.ask_url)
         if audience != INTERNAL:
             ask = self._as_audience_site(config, self.config.partners)
@@ -290,6 +294,7 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
                 os.utime(file.abs_dest_path, (0, 0))  # older than its Markdown: MkDocs renders it again
         pages = {file.src_uri for file in files if file.is_documentation_page()}
         self.page_docs = {uri: docs for uri, docs in self.page_docs.items() if uri in pages}  # deleted pages
+        site_assets.add_assets(files, config)  # the search box, the tools, anchor redirects
         if self.search_mode == "lunr":  # the lunr.js that MkDocs ships, for the search worker
             files.append(File.generated(config, search.LUNR_JS_URI, abs_src_path=str(search.LUNR_JS)))
         return files

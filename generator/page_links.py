@@ -36,7 +36,7 @@ class IdLink:
     col: int
 
 
-def _blank_code(text: str) -> str:
+def blank_code(text: str) -> str:
     """The text with fenced blocks and code spans blanked out, positions kept."""
 
     def blank(match: re.Match[str]) -> str:
@@ -52,7 +52,7 @@ def position(text: str, offset: int) -> tuple[int, int]:
 
 def id_links(text: str) -> Iterator[IdLink]:
     """Reference links whose label the page does not define itself: links by id."""
-    prose = _blank_code(text)
+    prose = blank_code(text)
     defined = {label.strip().lower() for label in _DEFINITION.findall(prose)}
     for match in _REFERENCE.finditer(prose):
         label = (match.group(2) or match.group(1)).strip().lower()
@@ -63,7 +63,7 @@ def id_links(text: str) -> Iterator[IdLink]:
 
 def file_links(text: str) -> Iterator[tuple[str, int, int]]:
     """Relative links to other pages (`[x](../faq/partner-faq.md#q)`): target, line, col."""
-    prose = _blank_code(text)
+    prose = blank_code(text)
     for match in _INLINE.finditer(prose):
         target = match.group(1)
         if not _EXTERNAL.match(target):
@@ -80,10 +80,11 @@ def check_page(display: str, page: str, text: str, handbook: Handbook, pages: se
             continue
         elif link.label not in handbook.entries:
             hint = suggest(link.label, handbook.entries)
-            message = f"unknown id '{link.label}' in a link{hint}; link entries as [text][ENTRY-ID]"
+            message = f"unknown id '{link.label}' in a link{hint}"
         else:
             continue
-        problems.append(Problem(display, link.line, link.col, message))
+        about = ("unknown", link.label) if message.startswith("unknown") else ("", "")
+        problems.append(Problem(display, link.line, link.col, message, about=about))
     folder = posixpath.dirname(page)
     for target, line, col in file_links(text):
         path = target.split("#")[0]

@@ -29,19 +29,22 @@ from . import (
     rules,
     search_docs,
     shared_pages,
+    site_assets,
     site_config,
     tag_pages,
     urls,
 )
+from .coverage import COVERAGE_FILE, coverage_problems
 from .kind_templates import check_templates, failure_problem, render_problems
 from .load import LoadCache, find_playbooks, load_all
 from .model import AUDIENCES, KindSpec
-from .problems import ContentError, Problem, sorted_problems
+from .problems import ContentError, Problem, fold_deleted_entries, sorted_problems
 from .render import TEMPLATES_DIR, Page, TemplateFailure, render_pages
 from .render_cache import RenderCache
 from .schema_comments import schema_comment_problems
 from .search_docs import SearchDoc
 from .search_settings import SEARCH_FILE, SearchSettings, read_search_settings
+from .starter import leftover_problems
 from .validate import Handbook, ids_in_unreadable_text, validate_handbook
 from .write import Output, content_outputs, content_sources, json_output, page_outputs, write_outputs
 
@@ -95,11 +98,12 @@ class Project:
                 shutil.copy2(src, target)
         return Project(dest)
 
-    # Other files of the repository that name entry ids, which `handbook rename` updates too.
-    ID_FILES: ClassVar[tuple[str, ...]] = ("tests/coverage_map.py", "bench/search-queries*.yaml")
-
     def id_files(self) -> list[Path]:
-        return sorted(path for pattern in self.ID_FILES for path in self.root.glob(pattern) if path.is_file())
+        """Other files that name entry ids, which `handbook rename` updates too: coverage.yaml,
+        and those the `handbook` plugin's `id_files` option names (glob patterns)."""
+        patterns = [COVERAGE_FILE, *site_config.plugin_strings(self.config_file, "id_files")]
+        found = {path for pattern in patterns for path in self.root.glob(pattern) if path.is_file()}
+        return sorted(found)
 
     def content_sources(self) -> dict[str, Path]:
         """Hand-written files by docs-relative path (CONTRIBUTING.md is published too), as this
@@ -225,9 +229,11 @@ def check(project: Project) -> tuple[Handbook, list[Problem]]:
     part, so a preview still works while, say, a new playbook's URLs are not recorded yet."""
     handbook, problems = check_sources(project)
     problems += rules.check_rules(handbook) + audiences.marked_in_vain(handbook)
+    problems += coverage_problems(project.root, handbook)
     kinds = ((pb.source.display, pb.model.kind) for pb in handbook.playbooks)
     problems += schema_comment_problems(project.root, project.schemas_dir, kinds)
     problems += _page_audience_problems(project) + site_config.config_problems(project.config_file)
+    problems += leftover_problems(project.root)
     if handbook.complete:  # with a file unread, these would blame healthy files
         in_use = audiences_in_use(project, handbook)
         for other, view in in_use:
@@ -235,7 +241,7 @@ def check(project: Project) -> tuple[Handbook, list[Problem]]:
                 problems += _links_problems(other, view)[1]
         problems += derived.stale(derived_files(project, handbook, in_use), handbook)
         problems += render_problems(project.root, project.kinds_dir, handbook, {p.path for p in problems})
-    return handbook, sorted_problems(list(set(problems)))
+    return handbook, sorted_problems(fold_deleted_entries(list(set(problems))))
 
 
 def check_sources(project: Project) -> tuple[Handbook, list[Problem]]:
@@ -285,7 +291,7 @@ def _check_all(
         view = audiences.view(handbook, project.audience)
         plan, link_problems = _links_problems(project, view)
         problems += link_problems
-    return handbook, view, plan, settings, sorted_problems(problems + search_problems)
+    return handbook, view, plan, settings, sorted_problems(fold_deleted_entries(problems + search_problems))
 
 
 def _links_problems(project: Project, view: Handbook) -> tuple[urls.RedirectPlan, list[Problem]]:
@@ -450,9 +456,9 @@ def generate(
         raise ContentError([problem]) from None
     clock.lap("render")
     content = [(_with_tag_list(_with_id_links(out, handbook), tags), src) for out, src in content]
-    generated_paths = {p.path for p in pages} | {LINKS_FILE, ANCHORS_FILE}
+    generated_paths = {p.path for p in pages} | {LINKS_FILE, ANCHORS_FILE} | set(site_assets.asset_uris())
     clashes = [
-        Problem(src, 1, 1, f"'{out.path}' clashes with a page the generator writes; rename it")
+        Problem(src, 1, 1, f"'{out.path}' clashes with a file the generator writes; rename it")
         for out, src in content
         if out.path in generated_paths or out.path.startswith(f"{urls.GO_DIR}/")
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 FORMATS = ("text", "github", "json", "codeclimate")
 
@@ -39,6 +39,9 @@ class Problem:
     root_cause: bool = field(default=False, compare=False)
     # "warning": worth knowing, never a failure (`handbook check` still exits 0).
     severity: str = field(default="error", compare=False)
+    # The entry id a problem is about, for those that may share one root cause: an "unknown"
+    # id where it is used, a "lost" published URL of an entry that is gone.
+    about: tuple[str, str] = field(default=("", ""), compare=False)
 
     def __post_init__(self) -> None:
         # Messages quote YAML keys and values: one problem is always one line, and nothing
@@ -67,6 +70,37 @@ def sorted_problems(problems: list[Problem]) -> list[Problem]:
     return sorted(problems, key=lambda p: (not p.root_cause, p))
 
 
+def fold_deleted_entries(problems: list[Problem]) -> list[Problem]:
+    """An entry deleted while its URL was published and links still use it is one root cause:
+    one line where the manifest records its URL, then each link to it, told where to look,
+    instead of a published-URL problem per manifest and an "unknown id" per link."""
+    lost: dict[str, Problem] = {}
+    for problem in sorted(problems, key=lambda p: (p.path.endswith("-partners.txt"), p)):
+        if problem.about[0] == "lost":
+            lost.setdefault(problem.about[1], problem)
+    uses = {eid: sum(1 for p in problems if p.about == ("unknown", eid)) for eid in lost}
+    lost = {eid: root for eid, root in lost.items() if uses[eid]}  # nothing links to it: as it was
+    folded = []
+    for problem in problems:
+        kind, eid = problem.about
+        root = lost.get(eid)
+        if root is None or not kind:
+            folded.append(problem)
+        elif kind == "lost" and problem is root:
+            published = problem.message.partition(" is published")[0]  # the URL, with its anchors
+            message = (
+                f"entry '{eid}' is gone, and {published} was published; {uses[eid]} link(s) to it "
+                f"follow: restore it, list "
+                f"'{eid}' under `aliases:` of the entry that replaces it, or retire the URL with "
+                f"`handbook urls --forget` and change the links"
+            )
+            folded.append(replace(problem, message=message, root_cause=True, about=("", "")))
+        elif kind == "unknown":
+            message = f"links to '{eid}', which is gone (see {root.path}:{root.line})"
+            folded.append(replace(problem, message=message, about=("", "")))
+    return folded
+
+
 def _github_escape(value: str, *, prop: bool) -> str:
     value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     if prop:
@@ -86,7 +120,7 @@ def _codeclimate(problem: Problem) -> dict[str, object]:
 
 def _fields(problem: Problem) -> dict[str, object]:
     fields = asdict(problem)
-    del fields["root_cause"]
+    del fields["root_cause"], fields["about"]
     if problem.is_error:  # the format predates warnings: an entry without severity is an error
         del fields["severity"]
     return fields

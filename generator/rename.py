@@ -6,8 +6,8 @@ The edits, all planned before anything is written:
 - every reference to OLD in the playbooks (`see:`, `checklists:`, ...) becomes NEW;
 - in playbook text and hand-written pages, links by id `[text][OLD]` and defaults `[[OLD]]`;
   in hand-written pages, for a playbook, its page path and the anchors of its sections;
-- in other files that name ids (`Project.ID_FILES`: tests and benchmark queries), OLD as a
-  whole token;
+- in other files that name ids (coverage.yaml, and the `handbook` plugin's `id_files`), OLD
+  as a whole token;
 - a playbook file named after its id is renamed to NEW.yaml.
 Edits are made in the text, at the positions the loader recorded, so comments and layout stay.
 """

@@ -102,7 +102,7 @@ def make_environment(
     if kinds_dir is not None:
         loaders.append(jinja2.FileSystemLoader(kinds_dir))
     env = jinja2.Environment(
-        loader=jinja2.ChoiceLoader(loaders),
+        loader=_Templates(loaders, own=[kinds_dir] if kinds_dir else []),
         undefined=jinja2.StrictUndefined,
         autoescape=False,  # the output is Markdown; raw HTML is refused at validation
         keep_trailing_newline=True,
@@ -119,6 +119,71 @@ def make_environment(
     env.globals["BACKLINK_PAGES_LISTED"] = BACKLINK_PAGES_LISTED
     env.globals["section"] = lambda pb, field: section_title(type(pb), field)
     return env
+
+
+def _line_of(path: str, number: int) -> str:
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return ""
+    return lines[number - 1] if 0 < number <= len(lines) else ""
+
+
+class _Templates(jinja2.ChoiceLoader):
+    """The generator's templates, then the handbook's own (`own_folders`), whose authors are
+    told where their template failed."""
+
+    def __init__(self, loaders: list[jinja2.BaseLoader], own: list[Path]):
+        super().__init__(loaders)
+        self.own_folders = [folder.resolve() for folder in own]
+
+
+def _template_frame(exc: BaseException, template: str, env: jinja2.Environment) -> tuple[str, int]:
+    """Where a template failed: the innermost frame in a template of the handbook's own (a
+    declared kind's, whose author can change it), else the innermost template frame."""
+    own = [str(path) for path in getattr(env.loader, "own_folders", ())]
+    found, mine = (template, 0), None
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            found = (filename, tb.tb_lineno)
+            if any(filename.startswith(folder) for folder in own):
+                mine = found
+        tb = tb.tb_next
+    return mine or found
+
+
+_NO_ATTRIBUTE = re.compile(r"'jinja2\.environment\.TemplateModule object' has no attribute '(\w+)'")
+_NO_FILTER = re.compile(r"No filter named '(\w+)'")
+_MACRO = re.compile(r"\{%-?\s*macro\s+(\w+)\s*\(([^)]*)\)")
+_CALL = re.compile(r"\bm\.(\w+)\s*\(")
+
+
+def macros(templates_dir: Path = TEMPLATES_DIR) -> dict[str, str]:
+    """The macros templates call as m.NAME, with their parameters, read from _macros.md.j2."""
+    text = (templates_dir / "_macros.md.j2").read_text(encoding="utf-8")
+    return {name: " ".join(params.split()) for name, params in _MACRO.findall(text)}
+
+
+def template_error_message(exc: BaseException, env: jinja2.Environment, line: str = "") -> str:
+    """What went wrong in a template, in the terms its author wrote it in (`line`: the
+    template's line where it failed)."""
+    from .messages import suggest  # the messages module imports the models, which import this one
+
+    if isinstance(exc, jinja2.TemplateNotFound):
+        known = env.list_templates(filter_func=lambda name: not name.startswith("."))
+        return f"template '{exc.name}' not found{suggest(str(exc.name), known)}; extend \"_playbook.md.j2\""
+    if found := _NO_ATTRIBUTE.search(str(exc)):
+        name, names = found.group(1), list(macros())
+        return f"'m.{name}' is not a macro{suggest(name, names)}; the macros: {', '.join(names)}"
+    if found := _NO_FILTER.search(str(exc)):
+        return f"no filter '{found.group(1)}'{suggest(found.group(1), env.filters)}"
+    if isinstance(exc, jinja2.TemplateError):
+        return str(exc)
+    calls = [f"m.{name}({params})" for name, params in macros().items() if name in _CALL.findall(line)]
+    takes = f"; {' and '.join(calls)} expected" if calls else ""
+    return f"{type(exc).__name__}: {exc}{takes}"
 
 
 class Renderer:
@@ -167,17 +232,12 @@ class Renderer:
             return self.env.get_template(template).render(**context)
         except jinja2.TemplateSyntaxError as exc:
             raise TemplateFailure(
-                exc.filename or template, exc.lineno, exc.message or "syntax error"
+                exc.filename or template, exc.lineno, template_error_message(exc, self.env)
             ) from None
-        except jinja2.TemplateError as exc:
-            line, name = 0, template
-            tb = exc.__traceback__
-            while tb is not None:  # find the innermost template frame for a useful location
-                filename = tb.tb_frame.f_code.co_filename
-                if filename.endswith(".j2"):
-                    name, line = filename, tb.tb_lineno
-                tb = tb.tb_next
-            raise TemplateFailure(name, line, str(exc)) from None
+        except Exception as exc:  # a template's mistake (a wrong call, a missing macro): its problem
+            name, line = _template_frame(exc, template, self.env)
+            message = template_error_message(exc, self.env, _line_of(name, line))
+            raise TemplateFailure(name, line, message) from None
 
     def playbook_page(self, playbook: Playbook, source: str) -> Page:
         path = layout.page_path(playbook)

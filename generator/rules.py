@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
+from . import review
 from .kinds.anti_patterns import AntiPatterns
 from .kinds.checklist import Checklist
 from .kinds.faq import Faq
@@ -100,8 +101,20 @@ def answers_link_their_sources(handbook: Handbook) -> Iterator[Problem]:
                         )
 
 
+def reviewed_in_the_past(handbook: Handbook) -> Iterator[Problem]:
+    """`last_reviewed` is a date that has been: a future one would hide a review that is due."""
+    today = review.today()
+    for pb in handbook.playbooks:
+        if pb.model.last_reviewed > today:
+            yield pb.source.problem(
+                ("last_reviewed",),
+                f"last_reviewed {pb.model.last_reviewed.isoformat()} is in the future (today is "
+                f"{today.isoformat()}): write the date of the last review",
+            )
+
+
 Rule = Callable[[Handbook], Iterator[Problem]]
-FILE_RULES: tuple[Rule, ...] = (placeholder_text, answers_link_their_sources)
+FILE_RULES: tuple[Rule, ...] = (placeholder_text, answers_link_their_sources, reviewed_in_the_past)
 HANDBOOK_RULES: tuple[Rule, ...] = (used_by_a_stage, names_its_sources, repeated_sentences)
 
 

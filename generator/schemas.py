@@ -1,5 +1,5 @@
-"""JSON Schemas for editors: one file per playbook kind, and one each for owners.yaml, search.yaml
-and the declarations of kinds (kinds/NAME.yaml)."""
+"""JSON Schemas for editors: one file per playbook kind, and one each for owners.yaml, search.yaml,
+coverage.yaml and the declarations of kinds (kinds/NAME.yaml)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from .coverage import CoverageFile
 from .declared import KindDeclaration
 from .kinds import Kinds
 from .model import Playbook
@@ -51,7 +52,13 @@ def schema_filename(kind: str) -> str:
 def schema_texts(kinds: Kinds, teams: list[str] | None = None) -> dict[str, str]:
     """File name → JSON text for every kind, in a stable form suitable for committing."""
     schemas = {schema_filename(kind): schema_for(cls, teams) for kind, cls in kinds.items()}
-    for name, model in (("owners", OwnersFile), ("search", SearchFile), ("kind", KindDeclaration)):
+    files = (
+        ("owners", OwnersFile),
+        ("search", SearchFile),
+        ("coverage", CoverageFile),
+        ("kind", KindDeclaration),
+    )
+    for name, model in files:
         schemas[f"{name}.schema.json"] = {
             "$schema": SCHEMA_DIALECT,
             "$id": f"{name}.schema.json",

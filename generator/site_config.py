@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from .problems import Problem
+from .site_assets import override_problems
 
 # RFC 2606 and RFC 6761: names that never reach a real site.
 EXAMPLE_DOMAINS = ("example.com", "example.net", "example.org")
@@ -45,12 +46,17 @@ def placeholder_repository(url: str) -> bool:
     return placeholder_host(url) or owner in PLACEHOLDER_OWNERS
 
 
+def compose(config_file: Path) -> yaml.Node | None:
+    """mkdocs.yml as YAML nodes (with their positions), or None if it cannot be read."""
+    try:
+        return yaml.compose(config_file.read_text(encoding="utf-8"), Loader=_Loader)
+    except (OSError, yaml.YAMLError):
+        return None  # MkDocs reports an unreadable configuration itself, with its own message
+
+
 def config_problems(config_file: Path) -> list[Problem]:
     display = config_file.name
-    try:
-        root = yaml.compose(config_file.read_text(encoding="utf-8"), Loader=_Loader)
-    except (OSError, yaml.YAMLError):
-        return []  # MkDocs reports an unreadable configuration itself, with its own message
+    root = compose(config_file)
     if not isinstance(root, yaml.MappingNode):
         return []
     settings = {key.value: value for key, value in root.value if isinstance(key, yaml.ScalarNode)}
@@ -61,9 +67,9 @@ def config_problems(config_file: Path) -> list[Problem]:
         problems.append(Problem(display, mark.line + 1, mark.column + 1, message))
 
     _site_url(settings.get("site_url"), root, "site_url", at)
-    partners = _child(_handbook_options(settings.get("plugins")), "partners")
+    partners = child(handbook_options(settings.get("plugins")), "partners")
     if isinstance(partners, yaml.MappingNode):  # the partner handbook is published elsewhere
-        _site_url(_child(partners, "site_url"), partners, "the partner handbook's site_url", at)
+        _site_url(child(partners, "site_url"), partners, "the partner handbook's site_url", at)
     repo_url = settings.get("repo_url")
     if isinstance(repo_url, yaml.ScalarNode) and repo_url.value and placeholder_repository(repo_url.value):
         at(
@@ -73,7 +79,10 @@ def config_problems(config_file: Path) -> list[Problem]:
             "your repository or remove repo_url",
         )
     theme = settings.get("theme")
-    font = _child(theme, "font")
+    custom_dir = child(theme, "custom_dir")
+    if isinstance(custom_dir, yaml.ScalarNode) and custom_dir.tag == "tag:yaml.org,2002:str":
+        problems += override_problems(config_file.parent, custom_dir.value)
+    font = child(theme, "font")
     if isinstance(theme, yaml.MappingNode) and not (font is not None and font.value in ("false", "False")):
         at(
             font or theme,
@@ -94,13 +103,24 @@ def _site_url(node: yaml.Node | None, parent: yaml.Node, name: str, at: _Report)
         at(node, f"{name} '{node.value}' is not an http(s) address")
 
 
-def _handbook_options(plugins: yaml.Node | None) -> yaml.Node | None:
+def handbook_options(plugins: yaml.Node | None) -> yaml.Node | None:
     """The `handbook` plugin's options in `plugins:` (a list of names and one-key mappings)."""
     items = plugins.value if isinstance(plugins, yaml.SequenceNode) else []
-    return next((_child(item, "handbook") for item in items if _child(item, "handbook") is not None), None)
+    return next((child(item, "handbook") for item in items if child(item, "handbook") is not None), None)
 
 
-def _child(mapping: yaml.Node | None, name: str) -> yaml.Node | None:
+def child(mapping: yaml.Node | None, name: str) -> yaml.Node | None:
     if not isinstance(mapping, yaml.MappingNode):
         return None
     return next((value for key, value in mapping.value if getattr(key, "value", None) == name), None)
+
+
+def plugin_strings(config_file: Path, option: str) -> list[str]:
+    """A list of strings among the `handbook` plugin's options in mkdocs.yml ([] if unset)."""
+    root = compose(config_file)
+    if not isinstance(root, yaml.MappingNode):
+        return []
+    settings = {key.value: value for key, value in root.value if isinstance(key, yaml.ScalarNode)}
+    node = child(handbook_options(settings.get("plugins")), option)
+    items = node.value if isinstance(node, yaml.SequenceNode) else []
+    return [str(item.value) for item in items if isinstance(item, yaml.ScalarNode)]

@@ -189,9 +189,14 @@ def _lost_url_problems(lost: list[PublishedUrl], manifest: str, handbook: Handbo
                 1,
                 f"'{item.url}'{also} is published but no page or redirect serves it any more: {why}, "
                 f"or retire it with `handbook urls --forget {item.url}`",
+                about=("lost", item.source) if _an_entry_gone(item, handbook) else ("", ""),
             )
         )
     return problems
+
+
+def _an_entry_gone(item: PublishedUrl, handbook: Handbook) -> bool:
+    return not item.source.startswith("page:") and item.source not in handbook.withheld
 
 
 def _old_md(page_url: str) -> str:

@@ -8,6 +8,7 @@ with its position; nothing here raises for bad content.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -271,6 +272,7 @@ def validate_handbook(
             walks.append(walked)
 
     entries: dict[str, EntryInfo] = {}
+    duplicates: dict[str, list[EntryInfo]] = {}
     references: list[tuple[SourceFile, Reference]] = []
     complete = len(valid) == len(sources)
     for pb, walked in zip(valid, walks, strict=True):
@@ -287,16 +289,16 @@ def validate_handbook(
                 )
             elif entry.id in entries:
                 complete = False
-                first = entries[entry.id]
-                there = first.source.problem((*first.loc, "id"), "")
-                problems.append(
-                    pb.source.problem(
-                        (*loc, "id"),
-                        f"duplicate id '{entry.id}': already used at {there.path}:{there.line}:{there.col}",
-                    )
-                )
+                duplicates.setdefault(entry.id, [entries[entry.id]]).append(entry)
             else:
                 entries[entry.id] = entry
+
+    for entry_id, places in duplicates.items():  # at every place: any one may be the new one
+        for entry in places:
+            others = " and ".join(_place(other, "id") for other in places if other is not entry)
+            problems.append(
+                entry.source.problem((*entry.loc, "id"), f"duplicate id '{entry_id}': also at {others}")
+            )
 
     aliases, alias_problems = _collect_aliases(entries)
     problems.extend(alias_problems)
@@ -323,5 +325,6 @@ def validate_handbook(
             if ref.target not in hints:  # a missing id is usually referenced many times
                 hints[ref.target] = suggest(ref.target, entries)
             hint = hints[ref.target]
-            problems.append(source.problem(ref.loc, f"unknown id '{ref.target}' in '{ref.field}'{hint}"))
+            problem = source.problem(ref.loc, f"unknown id '{ref.target}' in '{ref.field}'{hint}")
+            problems.append(dataclasses.replace(problem, about=("unknown", ref.target)))
     return Handbook(valid, entries, backlinks, aliases, complete, kinds), problems
