@@ -42,7 +42,7 @@ import yaml
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 sys.path[:0] = [str(BENCH), str(REPO / "tests")]
-from synth import write_handbook  # noqa: E402
+from synth import copy_handbook, write_handbook  # noqa: E402
 
 from generator.layout import split_into_parts  # noqa: E402
 from generator.pipeline import Project  # noqa: E402
@@ -311,7 +311,7 @@ def zensical_build(root: Path) -> dict[str, Any] | str:
         )
         if made.returncode or installed.returncode:
             return f"not available: pip install zensical=={ZENSICAL_VERSION} failed"
-    from generator.pipeline import Project, generate
+    from generator.pipeline import generate
 
     generated = generate(Project(root))
     config = yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8"))
@@ -388,7 +388,7 @@ def run_pages(pages: int, per_page: int, work: Path, quick: bool, plain_timeout:
 def shipped_serve_update(work: Path) -> float:
     root = work / "shipped"
     root.mkdir(parents=True)
-    Project(REPO).copy_to(root)
+    copy_handbook(REPO, root)
     return serve_update_seconds(root, root / "playbooks" / "partner-faq.yaml", "faq/partner-faq/")
 
 

@@ -34,11 +34,10 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from generator.pipeline import Project
-
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 sys.path[:0] = [str(REPO / "tests")]
+from synth import copy_handbook  # noqa: E402  (bench/: the script's own folder)
 
 QUERY_FILES = [
     BENCH / "search-queries.yaml",  # tuned on
@@ -89,7 +88,7 @@ def build(project: Path, engine: str, work: Path, generator_from: Path) -> Path:
     """Copy the handbook, choose the engine, build it with the given checkout's generator."""
     root = work / f"handbook-{engine}"
     root.mkdir(parents=True)
-    Project(project).copy_to(root)
+    copy_handbook(project, root)
     config = root / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
     if "search: auto" not in text:

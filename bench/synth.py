@@ -24,8 +24,8 @@ import yaml
 
 from generator import derived
 from generator.pipeline import Project, check_sources, derived_files
+from generator.starter import write_starter
 
-REPO = Path(__file__).resolve().parent.parent
 ENTRIES_PER_PLAYBOOK = 20
 WORDS = [
     "partner",
@@ -300,6 +300,15 @@ class Synth:
         }
 
 
+def copy_handbook(root: Path, dest: Path) -> Path:
+    """A copy of the handbook in `root` (its sources, not what is built from it or the engine)."""
+    skip = shutil.ignore_patterns(
+        ".git", ".venv", ".bench", "build", "site", "site-*", "tests", "generator", "bench"
+    )
+    shutil.copytree(root, dest, ignore=skip, dirs_exist_ok=True)
+    return dest
+
+
 def write_handbook(
     entries: int | None,
     out: Path,
@@ -311,6 +320,10 @@ def write_handbook(
     """Write the synthetic handbook into `out`; return the number of playbooks (pages)."""
     if out.exists():
         shutil.rmtree(out)
+    write_starter(out)  # the settings, theme overrides and tags page of a new handbook
+    for name in ("playbooks", "content/index.partners.md", "CONTRIBUTING.md"):
+        path = out / name
+        shutil.rmtree(path) if path.is_dir() else path.unlink()
     (out / "playbooks").mkdir(parents=True)
     synth = Synth(seed, per_page)
     books = synth.playbooks(entries, pages)
@@ -318,11 +331,6 @@ def write_handbook(
         header = f"# yaml-language-server: $schema=../schemas/{pb['kind']}.schema.json\n"
         text = yaml.safe_dump(pb, sort_keys=False, allow_unicode=True, width=100)
         (out / "playbooks" / f"{pb['id']}.yaml").write_text(header + text, encoding="utf-8")
-    shutil.copy(REPO / "mkdocs.yml", out / "mkdocs.yml")
-    shutil.copy(REPO / "search.yaml", out / "search.yaml")
-    shutil.copytree(REPO / "theme_overrides", out / "theme_overrides")
-    shutil.copytree(REPO / "content" / "assets", out / "content" / "assets")
-    (out / "content" / "tags.md").write_text((REPO / "content" / "tags.md").read_text(), encoding="utf-8")
     first = books[1]
     first_page = f"{first['kind'].replace('checklist', 'checklists')}/{first['id']}.md"
     (out / "content" / "index.md").write_text(
@@ -330,10 +338,6 @@ def write_handbook(
         f"Start with [{first['title']}]({first_page}).\n",
         encoding="utf-8",
     )
-    owners = {
-        "teams": {"Partner Management Office": ["@example/pmo"], "Engineering Enablement": ["@example/ee"]}
-    }
-    (out / "owners.yaml").write_text(yaml.safe_dump(owners), encoding="utf-8")
     project = Project(out)  # the derived files a real handbook commits: URL manifest, CODEOWNERS
     handbook, problems = check_sources(project)
     if problems:

@@ -70,34 +70,6 @@ class Project:
         """What tells an audience's outputs from the internal handbook's: "" or "-partners"."""
         return "" if self.audience == audiences.INTERNAL else f"-{self.audience}"
 
-    # The files and folders that make up a handbook (besides the installed generator): what a
-    # copy of it needs, for tests and benchmarks.
-    SOURCES: ClassVar[tuple[str, ...]] = (
-        "mkdocs.yml",
-        "playbooks",
-        "content",
-        "theme_overrides",
-        "schemas",
-        "CONTRIBUTING.md",
-        "owners.yaml",
-        "published-urls.txt",
-        "published-urls-partners.txt",
-        "search.yaml",
-        "kinds",
-        ".github/CODEOWNERS",
-    )
-
-    def copy_to(self, dest: Path, parts: tuple[str, ...] | None = None) -> Project:
-        """Copy the handbook's sources (those of `parts` that exist) into `dest`."""
-        for name in parts or self.SOURCES:
-            src, target = self.root / name, dest / name
-            if src.is_dir():
-                shutil.copytree(src, target)
-            elif src.is_file():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(src, target)
-        return Project(dest)
-
     def id_files(self) -> list[Path]:
         """Other files that name entry ids, which `handbook rename` updates too: coverage.yaml,
         and those the `handbook` plugin's `id_files` option names (glob patterns)."""

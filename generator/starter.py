@@ -19,13 +19,16 @@ from pathlib import Path
 
 import yaml
 
-from . import __version__, site_config
+from . import __version__, review, site_config
 from .owners import OWNERS_FILE
 from .problems import Problem
 
 STARTER_DIR = Path(__file__).parent / "starter"
 REQUIREMENTS = "requirements.txt"  # written by `init`: the package at this version
 HOME_PAGES = ("content/index.md", "content/index.partners.md")
+
+
+_LAST_REVIEWED = re.compile(r"^last_reviewed: .*$", re.MULTILINE)
 
 
 class InitError(Exception):
@@ -39,10 +42,16 @@ def write_starter(dest: Path) -> list[Path]:
     files = sorted(
         path for path in STARTER_DIR.rglob("*") if path.is_file() and "__pycache__" not in path.parts
     )
+    today = review.today().isoformat()
     for path in files:
         target = dest / path.relative_to(STARTER_DIR)
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, target)
+        if path.suffix == ".yaml" and "playbooks" in path.relative_to(STARTER_DIR).parts:
+            # reviewed today: a new handbook starts with no review overdue
+            text = _LAST_REVIEWED.sub(f"last_reviewed: {today}", path.read_text(encoding="utf-8"))
+            target.write_text(text, encoding="utf-8")
+        else:
+            shutil.copyfile(path, target)
     (dest / "schemas").mkdir(exist_ok=True)  # `handbook fix` writes the editors' schemas there
     requirements = dest / REQUIREMENTS
     requirements.write_text(
