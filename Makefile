@@ -1,6 +1,8 @@
 # Two commands do everything on a fresh machine with Python >= 3.11 and make:
 #   make site   create .venv, install, build the site into site/ and the partner handbook into site-partners/
-#   make test   everything CI runs: lint, types, content checks, the whole test suite
+#   make test   everything CI runs: lint, types, the shipped handbook checked and built, originality,
+#               the engine's whole test suite (on fixture handbooks, Chromium included), and the
+#               fast part of it again on the newest releases pyproject.toml's ranges allow
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -12,23 +14,31 @@ APT_GET ?= apt-get
 # setuptools warns on every editable install about folders named like the package: noise.
 PIP_INSTALL := PYTHONWARNINGS="ignore:Editable installation" $(BIN)/python -m pip install --quiet
 
-.PHONY: site serve serve-partners check fix test lint browser bench bench-search bench-site clean
+.PHONY: site serve serve-partners check fix test test-newest shipped lint browser bench bench-search bench-site clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.site: pyproject.toml | $(BIN)/python
-	$(PIP_INSTALL) -e .
+# The exact versions of constraints.txt: what CI has tested.
+$(VENV)/.site: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP_INSTALL) -c constraints.txt -e .
 	touch $@
 
-$(VENV)/.dev: pyproject.toml | $(BIN)/python
-	$(PIP_INSTALL) -e ".[dev]"
+$(VENV)/.dev: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP_INSTALL) -c constraints.txt -e ".[dev]"
 	touch $@ $(VENV)/.site
 
+# The newest releases the ranges in pyproject.toml allow, in a virtual environment of their own.
+NEWEST := .venv-newest
+$(NEWEST)/.dev: pyproject.toml
+	rm -rf $(NEWEST)
+	$(PYTHON) -m venv $(NEWEST)
+	PYTHONWARNINGS="ignore:Editable installation" $(NEWEST)/bin/python -m pip install --quiet --upgrade pip -e ".[dev]"
+	touch $@
+
 site: $(VENV)/.site
-	$(BIN)/handbook build
-	$(BIN)/handbook build --audience partners
+	$(BIN)/handbook build --audience all
 
 serve: $(VENV)/.site
 	$(BIN)/handbook serve
@@ -50,10 +60,23 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff format --check generator tests bench
 	$(BIN)/mypy
 
-test: browser lint check
-	@if [ -x $(ORIGINALITY) ]; then $(ORIGINALITY); \
+# The handbook this repository ships, checked and built as any handbook is.
+shipped: check
+	$(BIN)/handbook build --audience all
+
+# Prose that must be our own words: the shipped handbook, the starter and the tests' handbooks.
+ORIGINAL_TEXT := playbooks content README.md generator/starter_handbook tests/handbooks
+
+test: browser lint shipped
+	@if [ -x $(ORIGINALITY) ]; then $(ORIGINALITY) $(ORIGINAL_TEXT); \
 	else echo "note: $(ORIGINALITY) not found; originality check skipped"; fi
 	$(BIN)/pytest
+	$(MAKE) --no-print-directory test-newest
+
+# The engine's tests without the browser, on the newest releases in range (not the constraints).
+test-newest: $(NEWEST)/.dev
+	@$(NEWEST)/bin/pip freeze | grep -i -E "^(mkdocs|mkdocs-material|mkdocs-redirects|jinja2|pyyaml|markdown-it-py|pydantic|pagefind)==" | tr '\n' ' '; echo
+	$(NEWEST)/bin/pytest -m "not browser" -q
 
 browser:
 	@if [ -x "$(CHROMIUM)" ]; then :; \
@@ -83,4 +106,4 @@ bench-site: $(VENV)/.dev
 	$(BIN)/python bench/site_checks.py
 
 clean:
-	rm -rf build site site-partners
+	rm -rf build site site-partners .wheel-build

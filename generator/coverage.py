@@ -25,6 +25,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints, ValidationError
 
+from .kinds import entry_classes
 from .kinds.operating_model import ISO_44001_STAGES, OperatingModel
 from .kinds.stage import LifecycleStage
 from .load import Loc, SourceFile, load_file
@@ -118,25 +119,21 @@ def _models_by_type(handbook: Handbook) -> dict[str, list[tuple[BaseModel, Sourc
 
 
 def _incomplete(source: SourceFile, coverage: CoverageFile, handbook: Handbook) -> Iterator[Problem]:
-    models = _models_by_type(handbook)
+    classes, models = entry_classes(handbook.kinds), _models_by_type(handbook)
     for type_name, fields in coverage.complete.items():
-        if type_name not in models:
-            known = sorted(models)
-            yield source.problem(
-                ("complete", type_name),
-                f"no entry of type '{type_name}'{suggest(type_name, known)} in the handbook",
-                at_key=True,
-            )
+        cls = classes.get(type_name)
+        if cls is None:
+            message = f"unknown kind or entry type '{type_name}'{suggest(type_name, classes)}"
+            yield source.problem(("complete", type_name), message, at_key=True)
             continue
-        cls_fields = type(models[type_name][0][0]).model_fields
         for i, name in enumerate(fields):
-            if name not in cls_fields:
+            if name not in cls.model_fields:
                 yield source.problem(
                     ("complete", type_name, i),
-                    f"a {type_name} has no field '{name}'{suggest(name, cls_fields)}",
+                    f"a {type_name} has no field '{name}'{suggest(name, cls.model_fields)}",
                 )
                 continue
-            for model, where, loc in models[type_name]:
+            for model, where, loc in models.get(type_name, []):
                 if not getattr(model, name):
                     yield where.problem(
                         (*loc, "id"),
@@ -147,11 +144,13 @@ def _incomplete(source: SourceFile, coverage: CoverageFile, handbook: Handbook) 
 
 def _iso_gaps(source: SourceFile, handbook: Handbook) -> Iterator[Problem]:
     covered = {key for pb in handbook.playbooks for key in _iso_keys(pb.model)}
-    for key, title in ISO_44001_STAGES.items():
-        if key not in covered:
-            yield source.problem(
-                ("iso_44001",), f"no lifecycle stage covers ISO 44001's '{title}' (`iso_44001: [{key}]`)"
-            )
+    gaps = [key for key in ISO_44001_STAGES if key not in covered]
+    if gaps:
+        named = " and ".join(f"'{ISO_44001_STAGES[key]}'" for key in gaps)
+        keys = ", ".join(gaps)
+        yield source.problem(
+            ("iso_44001",), f"no lifecycle stage covers ISO 44001's {named} (`iso_44001: [{keys}]`)"
+        )
 
 
 def _iso_keys(model: BaseModel) -> list[str]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from .kinds.defaults import DEFAULT_TITLE, Default
@@ -70,24 +71,36 @@ def _link_problem(handbook: Handbook, label: str) -> str | None:
     return None
 
 
-def broken_markers(text: str) -> Iterator[tuple[int, str, str]]:
-    """(offset, name, message) for every `[[default]]` marker one bracket short, which would
-    reach the page as it is written."""
+def broken_markers(text: str) -> Iterator[tuple[int, str, str, str]]:
+    """(offset, name, message, the marker as written) for every `[[default]]` marker one
+    bracket short, which would reach the page as it is written."""
     for match in _BROKEN_MARK.finditer(blank_code(text)):
-        name = match.group(1) or match.group(2)
-        yield match.start(), name, f"unclosed marker '{match.group().strip()}': write [[{name}]]"
+        name, written = match.group(1) or match.group(2), match.group().strip()
+        yield match.start(), name, f"unclosed marker '{written}': write [[{name}]]", written
 
 
-def text_problems(handbook: Handbook, text: str) -> Iterator[tuple[str, str]]:
-    """(message, the id it names) for every marker and id link; the message is "" when the
-    id is right."""
-    for _, name, message in broken_markers(text):
-        yield message, name
+def text_problems(handbook: Handbook, text: str) -> Iterator[tuple[str, str, Spot]]:
+    """(message, the id it names, where it is in the text) for every marker and id link; the
+    message is "" when the id is right."""
+    for at, name, message, written in broken_markers(text):
+        yield message, name, Spot(text.count("\n", 0, at), written)
     for match in DEFAULT_MARK.finditer(blank_code(text)):
         name = match.group(1).strip()
-        yield _default_problem(handbook, name) or "", name
+        yield (
+            _default_problem(handbook, name) or "",
+            name,
+            Spot(text.count("\n", 0, match.start()), match.group()),
+        )
     for link in id_links(DEFAULT_MARK.sub(lambda m: " " * len(m.group()), text)):
-        yield _link_problem(handbook, link.label) or "", link.label
+        yield _link_problem(handbook, link.label) or "", link.label, Spot(link.line - 1, link.label)
+
+
+@dataclass(frozen=True)
+class Spot:
+    """Where a marker or link is in a text value: its line in the text, and the text to find."""
+
+    line: int
+    needle: str
 
 
 def sub_outside_code(pattern: re.Pattern[str], replace: Callable[[re.Match[str]], str], text: str) -> str:
@@ -130,15 +143,15 @@ def check_playbooks(handbook: Handbook) -> list[Problem]:
             owner = next((owners[loc[:n]] for n in range(len(loc), -1, -1) if loc[:n] in owners), pb.model.id)
             if pb.model.kind == "template" and loc[-1] == "body":  # each marker at its own line
                 rows = _rows(pb.source.path) if rows is None else rows
-                for _, target in text_problems(handbook, text):
-                    problems.append(_at_the_name(pb.source.problem(loc, _IN_A_DOCUMENT), rows, target))
+                for _, _, spot in text_problems(handbook, text):
+                    problems.append(_at_the_name(pb.source.problem(loc, _IN_A_DOCUMENT), rows, spot))
                 continue
-            for message, target in text_problems(handbook, text):
+            for message, target, spot in text_problems(handbook, text):
                 if message.startswith("unknown") and not handbook.complete:
                     continue  # the id may be defined in a file that could not be read: the root cause
                 if message:
                     rows = _rows(pb.source.path) if rows is None else rows
-                    problem = _at_the_name(pb.source.problem(loc, message), rows, target)
+                    problem = _at_the_name(pb.source.problem(loc, message), rows, spot)
                     problems.append(_about(problem, target))
                 elif (found := handbook.resolve(target)) and found.id != owner:
                     users = handbook.backlinks.setdefault(found.id, [])
@@ -157,7 +170,7 @@ def _bracketed(source: SourceFile) -> list[tuple[Loc, str]]:
 def check_defaults(display: str, text: str, handbook: Handbook) -> list[Problem]:
     """The `[[default]]` markers of a hand-written page name defaults (its links by id are
     checked with its other links)."""
-    problems = [Problem(display, *position(text, at), message) for at, _, message in broken_markers(text)]
+    problems = [Problem(display, *position(text, at), message) for at, _, message, _ in broken_markers(text)]
     for match in DEFAULT_MARK.finditer(blank_code(text)):
         if message := _default_problem(handbook, name := match.group(1).strip()):
             problems.append(_about(Problem(display, *position(text, match.start()), message), name))
@@ -177,13 +190,20 @@ def _rows(path: Path) -> list[str]:
         return []
 
 
-def _at_the_name(problem: Problem, rows: list[str], name: str) -> Problem:
-    """The problem moved from the start of the field to the line and column of the name itself,
-    found in the file's lines (a long block of Markdown otherwise hides where it is)."""
-    if not name:
+def _at_the_name(problem: Problem, rows: list[str], spot: Spot) -> Problem:
+    """The problem moved from the start of the field to the line and column of the marker or
+    link itself, found in the file's lines from the line it is on in the text (a long block of
+    Markdown otherwise hides where it is)."""
+    if not spot.needle:
         return problem
-    for number in range(problem.line, min(len(rows), problem.line + 400) + 1):
-        col = rows[number - 1].lower().find(name.lower(), problem.col - 1 if number == problem.line else 0)
+    block = 0 < problem.line <= len(rows) and rows[problem.line - 1][problem.col - 1 : problem.col] in (
+        "|",
+        ">",
+    )
+    first = problem.line + spot.line + (1 if block else 0)  # a block scalar's text starts a line below
+    for number in range(first, min(len(rows), first + 400) + 1):
+        start = problem.col - 1 if number == problem.line else 0
+        col = rows[number - 1].lower().find(spot.needle.lower(), start)
         if col != -1:
             return dataclasses.replace(problem, line=number, col=col + 1)
     return problem

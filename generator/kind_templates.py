@@ -7,6 +7,7 @@ Built-in templates are the generator's own code: their tests are the golden page
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -123,9 +124,23 @@ def failure_problem(root: Path, failure: TemplateFailure) -> Problem | None:
         return None
     playbook, source = failure.playbook
     template = (root / str(playbook.spec.declared_in)).with_suffix(".md.j2")
-    line = failure.line if Path(failure.template).name == template.name else 1
+    line = (failure.line if Path(failure.template).name == template.name else 1) or 1
     display = template.relative_to(root).as_posix()
-    return Problem(display, line or 1, 1, f"rendering {source}: {failure.message}")
+    return Problem(
+        display, line, _column(template, line, failure.message), f"rendering {source}: {failure.message}"
+    )
+
+
+def _column(template: Path, line: int, message: str) -> int:
+    """Where on its line a template failed: the first name the message quotes that the line
+    holds, else the first macro call on it, else its start."""
+    rows = template.read_text(encoding="utf-8", errors="replace").splitlines()
+    row = rows[line - 1] if 0 < line <= len(rows) else ""
+    for quoted in re.findall(r"'([^']+)'", message):
+        if (col := row.find(quoted)) != -1:
+            return col + 1
+    call = re.search(r"\bm\.\w+\s*\(", row)
+    return call.start() + 1 if call else 1
 
 
 def _fields_of(cls: type[BaseModel]) -> dict[str, type[BaseModel] | None]:

@@ -372,9 +372,22 @@ def _load_fast(text: str, path: Path, display: str) -> SourceFile | None:
         data = yaml.load(text, Loader=loader)  # a safe loader that knows even fewer tags
     except (yaml.YAMLError, _NotPlain, ValueError, OverflowError, RecursionError):
         return None
-    if not isinstance(data, dict) or not data:
-        return None
+    if not isinstance(data, dict) or not data or _deeper_than(data, MAX_DEPTH):
+        return None  # a deep file is the careful loader's to report, with where it goes too deep
     return SourceFile(path=path, display=display, data=data, text=text)
+
+
+def _deeper_than(data: Any, limit: int) -> bool:
+    """Whether plain data nests collections more than `limit` deep (without recursion: how
+    deep a parser lets a file go differs between libyaml releases)."""
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = value.values() if isinstance(value, dict) else value
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return False
 
 
 def load_text(text: str, path: Path, display: str) -> tuple[SourceFile | None, list[Problem]]:
@@ -383,11 +396,25 @@ def load_text(text: str, path: Path, display: str) -> tuple[SourceFile | None, l
     if fast is not None:
         fast.may_hold_markup = any(mark in text for mark in MARKUP_MARKS)
         return fast, []
+    try:
+        return _load_careful(text, path, display, _Loader)
+    except _TooDeepForLibyaml:  # libyaml stopped first, ahead of the events read: parse in Python
+        return _load_careful(text, path, display, yaml.SafeLoader)
+
+
+class _TooDeepForLibyaml(Exception):
+    """libyaml (from PyYAML 6.0.4) refuses flow collections nested 1,000 deep while it scans
+    ahead of the events the builder has read; the builder's own, lower limit should say so."""
+
+
+def _load_careful(
+    text: str, path: Path, display: str, loader: type
+) -> tuple[SourceFile | None, list[Problem]]:
     source = SourceFile(path=path, display=display, data={})
     builder = _Builder(source)
     first_document = None
     try:
-        for event in yaml.parse(text, Loader=_Loader):
+        for event in yaml.parse(text, Loader=loader):
             if isinstance(event, DocumentStartEvent):
                 if first_document is not None:
                     where = f"line {first_document.line + 1}:{first_document.column + 1}"
@@ -398,6 +425,8 @@ def load_text(text: str, path: Path, display: str) -> tuple[SourceFile | None, l
             if builder.stop:
                 return None, builder.problems
     except yaml.MarkedYAMLError as exc:
+        if "maximum nesting depth" in str(exc.problem) and loader is not yaml.SafeLoader:
+            raise _TooDeepForLibyaml from None
         return None, [_syntax_problem(exc, text, display)]
     except yaml.YAMLError as exc:
         return None, [Problem(display, 1, 1, f"YAML syntax error: {exc}")]

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 from . import audience as audiences
 from . import (
@@ -213,6 +212,9 @@ def check(project: Project) -> tuple[Handbook, list[Problem]]:
                 problems += _links_problems(other, view)[1]
         problems += derived.stale(derived_files(project, handbook, in_use), handbook)
         problems += render_problems(project.root, project.kinds_dir, handbook, {p.path for p in problems})
+        problems += content_clashes(
+            project, set(generated_pages(project, handbook)) | generated_files(handbook)
+        )
     return handbook, sorted_problems(fold_deleted_entries(list(set(problems))))
 
 
@@ -283,6 +285,26 @@ def _page_audience_problems(project: Project) -> list[Problem]:
     return problems
 
 
+def generated_files(handbook: Handbook) -> set[str]:
+    """What the build writes besides the pages: links, anchor redirects, attachments, assets."""
+    attachments = {out.path for out in attachment_outputs(handbook)}
+    return {LINKS_FILE, ANCHORS_FILE} | attachments | set(site_assets.asset_uris())
+
+
+def content_clashes(project: Project, generated: set[str]) -> list[Problem]:
+    """Hand-written files at a path the build writes itself (a page, an asset, a short link)."""
+    return [
+        Problem(
+            src.relative_to(project.root).as_posix(),
+            1,
+            1,
+            f"'{path}' clashes with a file the generator writes; rename it",
+        )
+        for path, src in project.content_sources().items()
+        if path in generated or path.startswith(f"{urls.GO_DIR}/")
+    ]
+
+
 def content_link_problems(project: Project, handbook: Handbook, pages: set[str]) -> list[Problem]:
     """Links in hand-written pages: by id to an entry, or by path to one of the site's `pages`."""
     problems = []
@@ -297,12 +319,16 @@ def content_link_problems(project: Project, handbook: Handbook, pages: set[str])
 
 def page_paths(project: Project, handbook: Handbook) -> list[str]:
     """Every page the site will have, as docs-relative Markdown paths (`handbook` is the view
-    of the project's audience). Review dates are our own business: not in an audience's site."""
+    of the project's audience)."""
+    return generated_pages(project, handbook) + [p for p in project.content_sources() if p.endswith(".md")]
+
+
+def generated_pages(project: Project, handbook: Handbook) -> list[str]:
+    """The pages the generator writes. Review dates are our own business: not in an audience's site."""
     paths = [layout.page_path(pb.model) for pb in handbook.playbooks]
     paths += [layout.kind_index_path(cls.spec) for cls in handbook.kinds_used()]
     if project.audience == audiences.INTERNAL:
         paths.append(REVIEW_STATUS_PAGE)
-    paths += [path for path in project.content_sources() if path.endswith(".md")]
     return paths
 
 
@@ -428,13 +454,7 @@ def generate(
         raise ContentError([problem]) from None
     clock.lap("render")
     content = [(_with_tag_list(_with_id_links(out, handbook), tags), src) for out, src in content]
-    generated_paths = {p.path for p in pages} | {LINKS_FILE, ANCHORS_FILE} | set(site_assets.asset_uris())
-    clashes = [
-        Problem(src, 1, 1, f"'{out.path}' clashes with a file the generator writes; rename it")
-        for out, src in content
-        if out.path in generated_paths or out.path.startswith(f"{urls.GO_DIR}/")
-    ]
-    if clashes:
+    if clashes := content_clashes(project, {p.path for p in pages} | generated_files(handbook)):
         raise ContentError(clashes)
     links = links_map(handbook, plan)
     outputs = [

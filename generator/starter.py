@@ -23,7 +23,7 @@ from . import __version__, review, site_config
 from .owners import OWNERS_FILE
 from .problems import Problem
 
-STARTER_DIR = Path(__file__).parent / "starter"
+STARTER_DIR = Path(__file__).parent / "starter_handbook"
 REQUIREMENTS = "requirements.txt"  # written by `init`: the package at this version
 HOME_PAGES = ("content/index.md", "content/index.partners.md")
 

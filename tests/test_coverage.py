@@ -1,163 +1,104 @@
-"""The shipped handbook covers partner management end to end: required entries, complete
-stages, the ISO 44001 lifecycle, linked remedies and answers, and named sources."""
+"""coverage.yaml: what a handbook promises to keep covering is its own data, which `handbook
+check` enforces at the file's lines, `handbook rename` keeps current and `handbook report
+coverage` prints. (The cases of tests/negative/coverage hold the messages.)"""
 
 from __future__ import annotations
 
-import json
-import re
-from collections.abc import Iterable
 from pathlib import Path
 
-import pytest
-from conftest import REPO, copy_project
-from coverage_map import REQUIRED, SEED_POINTS, STAGES
+import yaml
+from conftest import run_handbook
 
-from generator.kinds.anti_patterns import AntiPatterns
-from generator.kinds.checklist import Checklist
-from generator.kinds.faq import Faq
-from generator.kinds.operating_model import ISO_44001_STAGES, OperatingModel
-from generator.kinds.references import References
-from generator.kinds.stage import LifecycleStage
-from generator.layout import section_order
-from generator.model import Playbook
-from generator.pipeline import Project, check
-from generator.validate import Handbook
-
-
-def missing_ids(handbook: Handbook, required: Iterable[str]) -> list[str]:
-    return [i for i in required if i not in handbook.entries]
-
-
-def _of_kind(handbook: Handbook, cls: type[Playbook]) -> list[Playbook]:
-    return [pb.model for pb in handbook.playbooks if isinstance(pb.model, cls)]
+COVERAGE = """\
+# What this handbook must keep covering.
+areas:
+  Lifecycle: [stage-choose, stage-start, stage-run, stage-end]
+  Escalation: [gov-escalation, faq-escalate]
+sources:
+  "Guide | running partners":
+    Escalate the same day: [gov-escalation]
+    Agree how work is accepted: [faq-definition-of-done, start-agree-ways-of-working]
+complete:
+  stage: [exit_criteria, checklists]
+  anti-pattern: [early_warning_signs]
+iso_44001: true
+"""
 
 
-@pytest.fixture(scope="module")
-def handbook() -> Handbook:
-    result, problems = check(Project(REPO))
-    assert not problems, problems
-    return result
+def _with_coverage(root: Path) -> Path:
+    (root / "coverage.yaml").write_text(COVERAGE, encoding="utf-8")
+    return root
 
 
-@pytest.fixture(scope="module")
-def operating_model(handbook: Handbook) -> OperatingModel:
-    (model,) = [m for m in _of_kind(handbook, OperatingModel) if m.id == "partnership-operating-model"]
-    assert isinstance(model, OperatingModel)
-    return model
+def test_a_handbook_without_coverage_yaml_promises_nothing(handbook: Path) -> None:
+    assert not (handbook / "coverage.yaml").exists()
+    result = run_handbook("check", cwd=handbook)
+    assert result.returncode == 0, result.stdout + result.stderr
+    report = run_handbook("report", "coverage", cwd=handbook)
+    assert report.returncode == 1 and "no coverage.yaml" in report.stderr
 
 
-@pytest.fixture(scope="module")
-def stages(handbook: Handbook) -> list[LifecycleStage]:
-    """The lifecycle, one playbook (and page) per stage, in navigation order."""
-    found = sorted(_of_kind(handbook, LifecycleStage), key=section_order)
-    return [s for s in found if isinstance(s, LifecycleStage)]
+def test_what_the_file_requires_passes_while_the_handbook_keeps_it(handbook: Path) -> None:
+    result = run_handbook("check", cwd=_with_coverage(handbook))
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
-@pytest.mark.parametrize("row", REQUIRED)
-def test_required_entries_exist(handbook: Handbook, row: str) -> None:
-    assert missing_ids(handbook, REQUIRED[row]) == []
+def test_deleting_a_required_entry_fails_at_its_line_until_the_file_changes(handbook: Path) -> None:
+    """An adopter deletes an entry the file requires: check names the line of coverage.yaml and
+    what it covered; taking the id out of the file (on purpose, in the same pull request) clears it."""
+    _with_coverage(handbook)
+    faq = handbook / "playbooks" / "faq.yaml"
+    data = yaml.safe_load(faq.read_text(encoding="utf-8"))
+    data["groups"][0]["questions"] = [q for q in data["groups"][0]["questions"] if q["id"] != "faq-escalate"]
+    faq.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    result = run_handbook("check", cwd=handbook)
+    assert result.returncode == 1
+    line = next(n for n, text in enumerate(COVERAGE.splitlines(), 1) if "faq-escalate" in text)
+    assert (
+        f"coverage.yaml:{line}:" in result.stdout
+        and "required entry 'faq-escalate' is gone: it covers 'Escalation'" in result.stdout
+    ), result.stdout
+    coverage = handbook / "coverage.yaml"
+    coverage.write_text(coverage.read_text().replace(", faq-escalate]", "]"), encoding="utf-8")
+    run_handbook("urls", "--forget", "/faq/faq/#faq-escalate", cwd=handbook, check=True)
+    run_handbook(
+        "urls", "--audience", "partners", "--forget", "/faq/faq/#faq-escalate", cwd=handbook, check=True
+    )
+    again = run_handbook("check", cwd=handbook)
+    assert again.returncode == 0, again.stdout + again.stderr
 
 
-@pytest.mark.parametrize("seed", SEED_POINTS)
-def test_every_point_of_every_seed_is_carried(handbook: Handbook, seed: str) -> None:
-    for point, ids in SEED_POINTS[seed].items():
-        assert missing_ids(handbook, ids) == [], f"{seed}: {point}"
+def test_a_required_field_left_empty_is_reported_at_the_entry(handbook: Path) -> None:
+    _with_coverage(handbook)
+    stage = handbook / "playbooks" / "lifecycle" / "04-end.yaml"
+    data = yaml.safe_load(stage.read_text(encoding="utf-8"))
+    del data["exit_criteria"]
+    stage.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    result = run_handbook("check", cwd=handbook)
+    assert result.returncode == 1
+    assert (
+        "playbooks/lifecycle/04-end.yaml:1:5: error: stage 'stage-end' has no `exit_criteria:`, which "
+        "coverage.yaml asks of every stage" in result.stdout
+    ), result.stdout
 
 
-def test_renaming_a_required_entry_is_caught(tmp_path: Path) -> None:
-    root = copy_project(tmp_path / "handbook", ("playbooks",))
-    faq = root / "playbooks" / "partner-faq.yaml"
-    text = faq.read_text(encoding="utf-8")
-    assert text.count("id: faq-agency-standards\n") == 1
-    faq.write_text(text.replace("id: faq-agency-standards\n", "id: faq-agency-rules\n"), encoding="utf-8")
-    renamed, _ = check(Project(root))
-    assert missing_ids(renamed, REQUIRED["FAQ: the two questions of seed 003"]) == ["faq-agency-standards"]
+def test_the_report_prints_the_sources_table_with_links_by_id(handbook: Path) -> None:
+    result = run_handbook("report", "coverage", cwd=_with_coverage(handbook))
+    assert result.returncode == 0, result.stderr
+    rows = result.stdout.splitlines()
+    assert rows[:2] == ["| Source | Point | Entries |", "| --- | --- | --- |"]
+    assert len(rows) == 4
+    escalate = next(row for row in rows if "Escalate the same day" in row)
+    assert escalate.startswith("| Guide \\| running partners | Escalate the same day | [")  # the pipe escaped
+    assert escalate.endswith("][gov-escalation] |")
 
 
-def test_stages_run_in_lifecycle_order(stages: list[LifecycleStage]) -> None:
-    assert [s.id for s in stages] == STAGES
+def test_the_schema_that_fix_writes_describes_the_file(handbook: Path) -> None:
+    from jsonschema import Draft202012Validator
 
-
-def test_every_stage_is_complete(stages: list[LifecycleStage]) -> None:
-    for stage in stages:
-        for field in ("practices", "involved", "exit_criteria", "anti_patterns", "checklists", "iso_44001"):
-            assert getattr(stage, field), f"{stage.id} has no {field}"
-
-
-def test_lifecycle_covers_all_eight_iso_44001_stages(stages: list[LifecycleStage]) -> None:
-    covered = {key for stage in stages for key in stage.iso_44001}
-    assert sorted(set(ISO_44001_STAGES) - covered) == []
-    order = list(ISO_44001_STAGES)
-    firsts = [min(order.index(k) for k in stage.iso_44001) for stage in stages]
-    assert firsts == sorted(firsts), "our stages must follow the ISO 44001 order"
-
-
-def test_partnership_types_rise_in_complexity(operating_model: OperatingModel) -> None:
-    levels = ["low", "medium", "high"]
-    types = operating_model.partnership_types
-    assert [t.id for t in types] == REQUIRED["Partnership types (seed 004)"]
-    assert [levels.index(t.complexity) for t in types] == sorted(levels.index(t.complexity) for t in types)
-    assert all(t.examples and t.when_to_use for t in types)
-
-
-def test_every_checklist_and_anti_pattern_is_used_by_a_stage(
-    handbook: Handbook, stages: list[LifecycleStage]
-) -> None:
-    used = {i for s in stages for i in [*s.checklists, *s.anti_patterns]}
-    checklists = {pb.id for pb in _of_kind(handbook, Checklist)}
-    anti_patterns = {ap.id for pb in _of_kind(handbook, AntiPatterns) for ap in pb.anti_patterns}  # type: ignore[attr-defined]
-    assert sorted((checklists | anti_patterns) - used) == []
-
-
-def test_anti_patterns_are_complete_and_remedies_link(handbook: Handbook) -> None:
-    patterns = [ap for pb in _of_kind(handbook, AntiPatterns) for ap in pb.anti_patterns]  # type: ignore[attr-defined]
-    assert len(patterns) >= 12
-    for ap in patterns:
-        assert ap.symptoms and ap.why_it_hurts and ap.early_warning_signs, ap.id
-        assert all(remedy.see for remedy in ap.remedies), f"{ap.id}: a remedy links nothing"
-
-
-def test_faq_answers_link_what_they_draw_on(handbook: Handbook) -> None:
-    questions = [q for pb in _of_kind(handbook, Faq) for g in pb.groups for q in g.questions]  # type: ignore[attr-defined]
-    assert len(questions) >= 15
-    assert [q.id for q in questions if not q.see] == []
-
-
-def test_every_playbook_names_its_sources(handbook: Handbook) -> None:
-    (refs,) = _of_kind(handbook, References)
-    assert isinstance(refs, References)
-    articles = [w.id for w in refs.works if w.type == "article"]
-    assert sorted(articles) == sorted(REQUIRED["References: the five source articles"])
-    for pb in handbook.playbooks:
-        if not isinstance(pb.model, References):
-            assert pb.model.references, f"{pb.model.id} names no references"
-    cited = {i for w in refs.works for i in w.cites}
-    assert set(REQUIRED["References: the works they cite"]) <= cited
-
-
-def test_built_site_serves_every_required_entry(built_site: Path) -> None:
-    links = json.loads((built_site / "links.json").read_text(encoding="utf-8"))
-    required = {i for ids in REQUIRED.values() for i in ids}
-    required |= {i for points in SEED_POINTS.values() for ids in points.values() for i in ids}
-    assert sorted(required - set(links)) == []
-    for entry_id in sorted(required):
-        page, _, anchor = links[entry_id].partition("#")
-        html = (built_site / page / "index.html").read_text(encoding="utf-8")
-        if anchor:
-            assert f'id="{anchor}"' in html, f"{entry_id}: no anchor on {page}"
-
-
-def test_built_iso_44001_table_has_no_gap(built_site: Path) -> None:
-    html = (built_site / "operating-model" / "partnership-operating-model" / "index.html").read_text()
-    table = html.split('id="partnership-operating-model-iso-44001"')[1].split("</table>")[0]
-    assert table.count("<tr>") == 1 + len(ISO_44001_STAGES)
-    assert "not covered" not in table
-
-
-def test_the_worked_example_follows_one_engagement_through_the_handbook() -> None:
-    """A hand-written page, not entries: it stays, and it links the stages it walks through."""
-    page = (REPO / "content" / "worked-example.md").read_text(encoding="utf-8")
-    stages = ("stage-pilot", "stage-onboarding", "stage-staying-together")
-    assert all(f"[{stage}]" in page for stage in stages)
-    tables = re.findall(r"^\|[ :-]*-{3}[ :|-]*$", page, re.MULTILINE)
-    assert len(tables) >= 5, "its scorecards, checklists and invoice check are filled-in tables"
+    schema_file = handbook / "schemas" / "coverage.schema.json"
+    schema = yaml.safe_load(schema_file.read_text(encoding="utf-8"))
+    validator = Draft202012Validator(schema)
+    assert list(validator.iter_errors(yaml.safe_load(COVERAGE))) == []
+    wrong = {"areas": {"Lifecycle": "stage-choose"}, "completely": {}}
+    assert len(list(validator.iter_errors(wrong))) == 2

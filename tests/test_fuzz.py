@@ -1,6 +1,7 @@
-"""Fuzzing `handbook check` with Hypothesis: random YAML, random data shaped like playbooks, and
-mutations of the real playbooks. Whatever the input, checking never raises, stays within a
-time bound and gives every problem a file, a line and a column; input that passes renders.
+"""Fuzzing `handbook check` with Hypothesis: random YAML, random data shaped like playbooks of
+every kind in the registry, and mutations of the starter's playbooks (a playbook of each kind).
+Whatever the input, checking never raises, stays within a time bound and gives every problem a
+file, a line and a column; input that passes renders.
 
 The default profile runs a few hundred examples. A longer campaign:
     HYPOTHESIS_PROFILE=campaign pytest tests/test_fuzz.py
@@ -15,7 +16,6 @@ import typing
 from pathlib import Path
 
 import yaml
-from conftest import REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -23,6 +23,7 @@ from generator.kinds import built_in_kinds
 from generator.load import SourceFile, _Builder, find_playbooks, load_all, load_text
 from generator.problems import Problem
 from generator.render import render_pages
+from generator.starter import STARTER_DIR
 from generator.validate import validate_handbook
 
 KINDS = built_in_kinds()
@@ -33,9 +34,14 @@ settings.register_profile(
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
-TIME_BOUND = 5.0  # seconds for one check of one fuzzed file beside the real handbook
-PLAYBOOKS = find_playbooks(REPO / "playbooks")
-TEXTS = {path.name: path.read_text(encoding="utf-8") for path in PLAYBOOKS}
+TIME_BOUND = 5.0  # seconds for one check of one fuzzed file beside the rest of a handbook
+PLAYBOOKS = find_playbooks(STARTER_DIR / "playbooks")
+# By path in playbooks/ (lifecycle/01-choose.yaml): the starter's texts, each mutated in place.
+TEXTS = {
+    path.relative_to(STARTER_DIR / "playbooks").as_posix(): path.read_text(encoding="utf-8")
+    for path in PLAYBOOKS
+}
+RENDERED_ON = dt.date(2026, 11, 22)
 
 
 def _field_names() -> list[str]:
@@ -76,7 +82,8 @@ NASTY = [
 
 
 def _others(excluding: str) -> list[object]:
-    sources, problems = load_all([p for p in PLAYBOOKS if p.name != excluding], REPO)
+    paths = [p for p in PLAYBOOKS if p.relative_to(STARTER_DIR / "playbooks").as_posix() != excluding]
+    sources, problems = load_all(paths, STARTER_DIR)
     assert not problems
     return list(sources)
 
@@ -86,7 +93,7 @@ ALL_OTHERS = _others("")
 
 
 def _check(text: str, name: str = "fuzzed.yaml", others: list[object] | None = None) -> list[Problem]:
-    """Check one file beside the rest of the real handbook; render it if it passes."""
+    """Check one file beside the rest of the starter handbook; render it if it passes."""
     start = time.monotonic()
     display = f"playbooks/{name}"
     source, problems = load_text(text, Path(display), display)
@@ -94,7 +101,7 @@ def _check(text: str, name: str = "fuzzed.yaml", others: list[object] | None = N
     handbook, found = validate_handbook(sources)  # type: ignore[arg-type]
     problems += found
     if not problems:
-        render_pages(handbook, dt.date(2026, 11, 22))
+        render_pages(handbook, RENDERED_ON)
     assert time.monotonic() - start < TIME_BOUND
     for problem in problems:
         assert problem.path.startswith("playbooks/"), problem
@@ -173,12 +180,15 @@ def mutated(draw: st.DrawFn) -> tuple[str, str]:
 
 
 @given(mutated())
-def test_mutated_real_playbooks_never_crash_check(case: tuple[str, str]) -> None:
+def test_mutated_starter_playbooks_never_crash_check(case: tuple[str, str]) -> None:
     name, text = case
     _check(text, name, OTHERS[name])
 
 
 def test_the_unmutated_handbook_passes() -> None:
+    """The mutations start from a valid handbook with a playbook of every built-in kind."""
+    kinds = {yaml.safe_load(text)["kind"] for text in TEXTS.values()}
+    assert kinds == set(KINDS)
     for name, text in TEXTS.items():
         assert _check(text, name, OTHERS[name]) == []
 

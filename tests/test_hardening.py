@@ -18,13 +18,14 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import HANDBOOK, copy_project, ctrl_c_works, run_handbook
+from conftest import HANDBOOK, ctrl_c_works, new_handbook, run_handbook
 
 from generator import safety, validate
 from generator.pipeline import Project
 from generator.site import SiteError, build_site
 
 CORPUS = Path(__file__).parent / "corpus"
+FAQ = "playbooks/faq.yaml"  # the starter's FAQ
 CASES = sorted(CORPUS.glob("*.yaml"))
 MEMORY_LIMIT = 1 << 30  # bytes of address space for one `handbook check`
 TIME_LIMIT = 20  # seconds; every case takes well under one
@@ -143,23 +144,22 @@ def test_rendered_html_guard_finds_what_validation_would_miss() -> None:
 
 
 def test_rendered_html_guard_stops_the_build_if_validation_is_bypassed(
-    project: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+    handbook: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
 ) -> None:
     """Belt and braces: even with the Markdown check switched off, no script reaches site/."""
-    assert run_handbook("build", cwd=project).returncode == 0
-    before = sorted(p.read_bytes() for p in (project / "site").rglob("*.html"))
-    faq = project / "playbooks" / "partner-faq.yaml"
+    assert run_handbook("build", cwd=handbook).returncode == 0
+    before = sorted(p.read_bytes() for p in (handbook / "site").rglob("*.html"))
+    faq = handbook / FAQ
+    text = faq.read_text()
+    assert "        answer: |\n" in text
     faq.write_text(
-        faq.read_text().replace("answer: >-\n", "answer: >-\n          <script>alert(1)</script>\n", 1)
+        text.replace("        answer: |\n", "        answer: |\n          <script>alert(1)</script>\n", 1)
     )
     monkeypatch.setattr(validate, "unsafe_markup", lambda text: None)
     with pytest.raises(SiteError):
-        build_site(Project(project))
-    assert (
-        "playbooks/partner-faq.yaml: unsafe HTML in the rendered page: <script> element"
-        in capfd.readouterr().err
-    )
-    assert sorted(p.read_bytes() for p in (project / "site").rglob("*.html")) == before
+        build_site(Project(handbook))
+    assert f"{FAQ}: unsafe HTML in the rendered page: <script> element" in capfd.readouterr().err
+    assert sorted(p.read_bytes() for p in (handbook / "site").rglob("*.html")) == before
 
 
 def _digest(folder: Path) -> dict[str, bytes]:
@@ -169,21 +169,23 @@ def _digest(folder: Path) -> dict[str, bytes]:
 
 
 @pytest.mark.parametrize(("sig", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
-def test_an_interrupted_build_keeps_the_previous_site(project: Path, sig: int, code: int) -> None:
-    assert run_handbook("build", cwd=project).returncode == 0
-    before = _digest(project / "site")
-    faq = project / "playbooks" / "partner-faq.yaml"
-    faq.write_text(faq.read_text().replace("title: Frequently asked questions", "title: Changed FAQ", 1))
+def test_an_interrupted_build_keeps_the_previous_site(handbook: Path, sig: int, code: int) -> None:
+    assert run_handbook("build", cwd=handbook).returncode == 0
+    before = _digest(handbook / "site")
+    faq = handbook / FAQ
+    text = faq.read_text()
+    assert "\ntitle: Questions and answers\n" in text
+    faq.write_text(text.replace("\ntitle: Questions and answers\n", "\ntitle: Changed FAQ\n", 1))
     build = subprocess.Popen(
         [*HANDBOOK, "build"],
-        cwd=project,
+        cwd=handbook,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         preexec_fn=ctrl_c_works,
     )
     deadline = time.monotonic() + 30
-    while not list((project / "build").glob("site-*")):  # the staging folder: MkDocs is building
+    while not list((handbook / "build").glob("site-*")):  # the staging folder: MkDocs is building
         assert build.poll() is None, "the build ended before it could be interrupted"
         assert time.monotonic() < deadline
         time.sleep(0.01)
@@ -192,24 +194,24 @@ def test_an_interrupted_build_keeps_the_previous_site(project: Path, sig: int, c
     stdout, stderr = build.communicate(timeout=60)
     assert build.returncode == code, stdout + stderr
     assert "Traceback" not in stderr and "left as they were" in stderr
-    assert _digest(project / "site") == before
-    assert not list((project / "build").glob("site-*"))
+    assert _digest(handbook / "site") == before
+    assert not list((handbook / "build").glob("site-*"))
 
 
-def test_a_build_cut_short_mid_swap_is_recovered(project: Path) -> None:
-    assert run_handbook("build", cwd=project).returncode == 0
-    before = _digest(project / "site")
-    (project / "site").rename(project / ".site-old")  # as if killed between the two renames
-    (project / "build" / "site-stale").mkdir()  # a staging folder left by SIGKILL
-    faq = project / "playbooks" / "partner-faq.yaml"
+def test_a_build_cut_short_mid_swap_is_recovered(handbook: Path) -> None:
+    assert run_handbook("build", cwd=handbook).returncode == 0
+    before = _digest(handbook / "site")
+    (handbook / "site").rename(handbook / ".site-old")  # as if killed between the two renames
+    (handbook / "build" / "site-stale").mkdir()  # a staging folder left by SIGKILL
+    faq = handbook / FAQ
     faq.write_text(faq.read_text() + "\nbroken: [\n")
-    assert run_handbook("build", cwd=project).returncode == 1
-    assert _digest(project / "site") == before
-    assert not (project / "build" / "site-stale").exists()
+    assert run_handbook("build", cwd=handbook).returncode == 1
+    assert _digest(handbook / "site") == before
+    assert not (handbook / "build" / "site-stale").exists()
 
 
 def test_no_id_or_file_name_writes_outside_the_build_folder(tmp_path: Path) -> None:
-    root = copy_project(tmp_path / "handbook")
+    root = new_handbook(tmp_path / "handbook")
     nested = root / "playbooks" / ".." / "playbooks" / "sub dir"
     nested.mkdir()
     shutil.copy(CORPUS / "id-dot-dot.yaml", nested / "x.yaml")

@@ -1,6 +1,7 @@
 """YAML text reaches the built pages as text, wherever it lands: an element's text, an attribute
-(the head's description, the footer's labels), the page title. Checked in the real site with
-an HTML parser, not by searching the HTML for strings."""
+(the head's description, the footer's labels), the page title. Checked in a real site (the
+starter, with hostile text in its FAQ and scorecard) with an HTML parser, not by searching the
+HTML for strings."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import copy_project, run_handbook
+from conftest import new_handbook, run_handbook
 
 # `handbook check` rejects text that looks like a tag (`<b`): a `<` that is not one still counts.
 TITLE = 'Answers "quoted" & x < y onmouseover="alert(1)"'
@@ -61,25 +62,22 @@ def pages(site: Path) -> Iterator[tuple[Path, Page]]:
         yield path, Page(path.read_text(encoding="utf-8"))
 
 
+def _edit(path: Path, pattern: str, replacement: str) -> None:
+    """Replace the first match of `pattern` in the file, which must have one."""
+    text = path.read_text(encoding="utf-8")
+    text, count = re.subn(pattern, lambda _: replacement, text, count=1, flags=re.M)
+    assert count == 1, f"{path.name}: no match for {pattern!r}"
+    path.write_text(text, encoding="utf-8")
+
+
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = copy_project(tmp_path_factory.mktemp("hostile") / "handbook")
-    faq = root / "playbooks" / "partner-faq.yaml"
-    text = faq.read_text(encoding="utf-8")
-    text = text.replace("title: Frequently asked questions", f"title: '{TITLE}'", 1)
-    text = re.sub(r"summary: >-\n(  .*\n)+", f"summary: '{SUMMARY}'\n", text, count=1)
-    text = re.sub(
-        r"^tags:\n(\s*)- ", lambda m: f"tags:\n{m[1]}- '{TAG}'\n{m[1]}- ", text, count=1, flags=re.M
-    )
-    faq.write_text(text, encoding="utf-8")
-    card = root / "playbooks" / "partner-vetting-scorecard.yaml"
-    card.write_text(
-        card.read_text(encoding="utf-8").replace(
-            "title: Partner vetting scorecard", f"title: '{SCORECARD_TITLE}'", 1
-        ),
-        encoding="utf-8",
-    )
-    assert TAG in faq.read_text(encoding="utf-8"), "the FAQ's tags are not a block list any more"
+    root = new_handbook(tmp_path_factory.mktemp("hostile") / "handbook")
+    faq = root / "playbooks" / "faq.yaml"
+    _edit(faq, r"^title: .*$", f"title: '{TITLE}'")
+    _edit(faq, r"^summary: [|>]-?\n(  .*\n)+", f"summary: '{SUMMARY}'\n")
+    _edit(faq, r"^tags: \[", f"tags: ['{TAG}', ")
+    _edit(root / "playbooks" / "partner-scorecard.yaml", r"^title: .*$", f"title: '{SCORECARD_TITLE}'")
     result = run_handbook("build", cwd=root)
     assert result.returncode == 0, result.stdout + result.stderr
     return root / "site"
@@ -93,7 +91,7 @@ def test_no_attribute_is_injected_anywhere(hostile_site: Path) -> None:
 
 
 def test_the_faq_page_shows_the_text_as_written(hostile_site: Path) -> None:
-    page = Page((hostile_site / "faq" / "partner-faq" / "index.html").read_text(encoding="utf-8"))
+    page = Page((hostile_site / "faq" / "faq" / "index.html").read_text(encoding="utf-8"))
     assert page.meta("description") == [SUMMARY]
     assert page.text_of("title") == f"{TITLE} - Partner Handbook"
     assert TITLE in page.text_of("h1")
@@ -117,7 +115,7 @@ def test_the_title_is_text_on_the_pages_around_it(hostile_site: Path) -> None:
 
 def test_the_scorecard_tool_gets_its_title_as_text(hostile_site: Path) -> None:
     page = Page(
-        (hostile_site / "scorecards" / "partner-vetting-scorecard" / "index.html").read_text(encoding="utf-8")
+        (hostile_site / "scorecards" / "partner-scorecard" / "index.html").read_text(encoding="utf-8")
     )
     titles = [v for t, n, v in page.attributes if n == "data-title"]
     assert titles == [SCORECARD_TITLE]
@@ -125,11 +123,12 @@ def test_the_scorecard_tool_gets_its_title_as_text(hostile_site: Path) -> None:
 
 
 def test_the_guard_reads_the_head_too(hostile_site: Path) -> None:
-    """Last, as it edits the project: a theme override that undoes the escaping (`striptags`
-    unescapes) fails the build: the rendered-HTML guard reads the whole page, head included,
-    and names the playbook, once."""
+    """Last, as it edits the handbook: a theme override (which extends the engine's
+    "handbook/main.html") that undoes the escaping (`striptags` unescapes) fails the build: the
+    rendered-HTML guard reads the whole page, head included, and names the playbook, once."""
     root = hostile_site.parent
     main = root / "theme_overrides" / "main.html"
+    assert '{% extends "handbook/main.html" %}' in main.read_text(encoding="utf-8")
     main.write_text(
         main.read_text(encoding="utf-8") + "{% block extrahead %}{% if page and page.meta.description %}"
         '<meta name="x-summary" content="{{ page.meta.description | striptags }}">'
@@ -139,7 +138,7 @@ def test_the_guard_reads_the_head_too(hostile_site: Path) -> None:
     before = {p: p.stat().st_mtime_ns for p in hostile_site.rglob("*.html")}
     result = run_handbook("build", cwd=root)
     assert result.returncode == 1, result.stdout + result.stderr
-    assert "playbooks/partner-faq.yaml: unsafe HTML in the rendered page: " in result.stderr, result.stderr
+    assert "playbooks/faq.yaml: unsafe HTML in the rendered page: " in result.stderr, result.stderr
     assert "'onfocus' attribute on <meta>" in result.stderr
     assert result.stderr.count("unsafe HTML") == 1 and "Traceback" not in result.stderr
     assert {p: p.stat().st_mtime_ns for p in hostile_site.rglob("*.html")} == before  # the last site stays

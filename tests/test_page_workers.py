@@ -16,13 +16,13 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import HANDBOOK, REPO, differing_files, run_handbook
+from conftest import ENGINE, HANDBOOK, differing_files, run_handbook
 from mkdocs.config import load_config
 from mkdocs.structure.files import get_files
 
 from generator.page_workers import PAGES_PER_WORKER
 
-sys.path.insert(0, str(REPO / "bench"))
+sys.path.insert(0, str(ENGINE / "bench"))
 from synth import write_handbook
 
 PLAYBOOKS = 2 * PAGES_PER_WORKER + 20  # enough pages for two workers
@@ -97,9 +97,11 @@ def test_a_failing_page_fails_the_build_once_and_keeps_the_last_site(
         run_handbook("build", cwd=root, check=True)
     before = {p: p.read_bytes() for p in (root / "site").rglob("*.html") if p.stat().st_size < 200_000}
     page = _pages_in_order(root)[1]
-    template = root / "theme_overrides" / "main.html"
+    template = root / "theme_overrides" / "main.html"  # the synthetic handbook's own, from the starter
+    own = template.read_text(encoding="utf-8")
+    assert '{% extends "handbook/main.html" %}' in own
     template.write_text(
-        template.read_text(encoding="utf-8")
+        own
         + "\n{% block footer %}{{ super() }}"
         + f'{{% if page and page.file.src_uri == "{page}" %}}'
         + "{{ page.no_such_field.fails_here }}{% endif %}"

@@ -13,13 +13,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import HANDBOOK, REPO, differing_files, run_handbook
+from conftest import ENGINE, HANDBOOK, differing_files, run_handbook
 
 from generator import layout
 from generator.pipeline import Project, generate
 from generator.render import BACKLINK_PAGES_LISTED, REVIEW_ROWS
 
-sys.path.insert(0, str(REPO / "bench"))
+sys.path.insert(0, str(ENGINE / "bench"))
 from synth import write_handbook
 
 PAGES = 180  # playbooks; FAQ, the largest section, gets about 2/7 of them: two parts

@@ -11,8 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from browser import free_port, serve_path
-from conftest import HANDBOOK, copy_project, run_handbook
+from conftest import HANDBOOK, run_handbook
 
 from generator.mkdocs_plugin import HandbookPlugin, error_panel, with_error_panel
 from generator.problems import Problem
@@ -72,13 +73,15 @@ def _answers(url: str) -> bool:
 
 @pytest.mark.parametrize("flags", [(), ("--full",)], ids=["serve", "serve-full"])
 def test_serve_shows_invalid_playbooks_on_every_page_until_fixed(
-    tmp_path: Path, browser: Any, flags: tuple[str, ...]
+    handbook: Path, tmp_path: Path, browser: Any, flags: tuple[str, ...]
 ) -> None:
+    """A copy of the starter previewed; its FAQ's owner made invalid (markup in it) and fixed."""
     from playwright.sync_api import Error as PlaywrightError
 
-    project = copy_project(tmp_path / "handbook")
-    faq = project / "playbooks" / "partner-faq.yaml"
+    project = handbook
+    faq = project / "playbooks" / "faq.yaml"
     original = faq.read_text(encoding="utf-8")
+    title = yaml.safe_load(original)["title"]
     assert original.count("\nowner: ") == 1
     owner_line = original[: original.index("\nowner: ")].count("\n") + 2
     broken = original.replace("\nowner: ", f"\nowner: {SCRIPT} ", 1)
@@ -89,11 +92,11 @@ def test_serve_shows_invalid_playbooks_on_every_page_until_fixed(
     faq.write_text(original, encoding="utf-8")
     expected = [line for line in check.stdout.splitlines() if ": error: " in line]
     assert expected, check.stdout + check.stderr
-    assert any(line.startswith(f"playbooks/partner-faq.yaml:{owner_line}:") for line in expected), expected
+    assert any(line.startswith(f"playbooks/faq.yaml:{owner_line}:") for line in expected), expected
 
     port = free_port()
     base = f"http://127.0.0.1:{port}{serve_path(project)}"
-    url = base + "faq/partner-faq/"
+    url = base + "faq/faq/"
     log_path = tmp_path / "serve.log"
     with log_path.open("w") as log:
         server = subprocess.Popen(
@@ -118,7 +121,7 @@ def test_serve_shows_invalid_playbooks_on_every_page_until_fixed(
         try:
             _wait_for(lambda: _answers(url), 120, "the first build", server)
             assert panel_count() == 0
-            assert page.locator("h1", has_text="Frequently asked questions").count() == 1
+            assert page.locator("h1", has_text=title).count() == 1
 
             faq.write_text(broken, encoding="utf-8")
             _wait_for(lambda: panel_count() == 1, 90, "the error panel after breaking the YAML", server)
@@ -129,13 +132,13 @@ def test_serve_shows_invalid_playbooks_on_every_page_until_fixed(
             assert panel.locator("script").count() == 0  # ...never run
             assert f"{len(expected)} problem(s) in the playbooks" in panel.inner_text()
             assert "Fix them and save: this page reloads by itself." in panel.inner_text()
-            assert page.locator("h1", has_text="Frequently asked questions").count() == 1  # last good page
+            assert page.locator("h1", has_text=title).count() == 1  # last good page
             assert panel_count(base) == 1  # every page, not only the broken playbook's
             assert panel_count(base + "no-such-page/") == 1  # the 404 page too
 
             faq.write_text(original, encoding="utf-8")
             _wait_for(lambda: panel_count() == 0, 90, "the panel to go after fixing the YAML", server)
-            assert page.locator("h1", has_text="Frequently asked questions").count() == 1
+            assert page.locator("h1", has_text=title).count() == 1
             assert panel_count(base) == 0
             assert panel_count(base + "no-such-page/") == 0
             assert dialogs == []

@@ -40,7 +40,12 @@ def ordered(classes: list[type[Playbook]]) -> Kinds:
 
 def entry_types(kinds: Kinds) -> set[str]:
     """Every name a reference may target: each kind, and each type of entry inside one."""
-    names: set[str] = set()
+    return set(entry_classes(kinds))
+
+
+def entry_classes(kinds: Kinds) -> dict[str, type[BaseModel]]:
+    """Each kind and each type of entry inside one, by the name references use for it."""
+    found: dict[str, type[BaseModel]] = {}
     seen: set[type] = set()
 
     def visit(cls: type[BaseModel]) -> None:
@@ -48,7 +53,7 @@ def entry_types(kinds: Kinds) -> set[str]:
             return
         seen.add(cls)
         if issubclass(cls, (Entry, Item)):
-            names.add(entry_type(cls))
+            found.setdefault(entry_type(cls), cls)
         for info in cls.model_fields.values():
             tp = unwrap_type(info.annotation)
             item = list_item_model(info.annotation) or tp
@@ -57,4 +62,4 @@ def entry_types(kinds: Kinds) -> set[str]:
 
     for cls in kinds.values():
         visit(cls)
-    return names
+    return found
