@@ -231,7 +231,7 @@ def cmd_new(project: Project, kind: str, playbook_id: str) -> int:
     owner = next(iter(team_map.teams), None) if team_map else None  # a valid team; change it if need be
     target.parent.mkdir(parents=True, exist_ok=True)
     with target.open("x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
-        handle.write(skeleton(kinds.kinds[kind], playbook_id, dt.date.today(), owner))
+        handle.write(skeleton(kinds.kinds[kind], playbook_id, review.today(), owner))
     print(f"wrote {target}: edit it, then run `handbook check`")
     return EXIT_OK
 

@@ -130,7 +130,8 @@ def references_shown(text: str) -> Iterator[tuple[str, str]]:
 
 def check_playbooks(handbook: Handbook) -> list[Problem]:
     """Every `[[default]]` and link by id in playbook text resolves; each valid one is
-    recorded as a reference from the entry that holds the text."""
+    recorded as a reference from the entry that holds the text. An id that a file which could
+    not be read or validated seems to define is not reported: that file is the root cause."""
     problems = []
     owners_by_playbook: dict[int, dict[Loc, str]] = {}  # where each entry stands in its file
     for entry in handbook.entries.values():
@@ -147,8 +148,8 @@ def check_playbooks(handbook: Handbook) -> list[Problem]:
                     problems.append(_at_the_name(pb.source.problem(loc, _IN_A_DOCUMENT), rows, spot))
                 continue
             for message, target, spot in text_problems(handbook, text):
-                if message.startswith("unknown") and not handbook.complete:
-                    continue  # the id may be defined in a file that could not be read: the root cause
+                if message.startswith("unknown") and target in handbook.unavailable:
+                    continue  # defined in a file that could not be read: the root cause
                 if message:
                     rows = _rows(pb.source.path) if rows is None else rows
                     problem = _at_the_name(pb.source.problem(loc, message), rows, spot)

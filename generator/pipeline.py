@@ -177,11 +177,11 @@ def check_playbooks(project: Project, cache: LoadCache | None = None) -> tuple[H
     unreadable = sorted(set(paths) - {source.path for source in sources})
     unreadable_ids = frozenset(i for path in unreadable for i in ids_in_unreadable_text(_text_of(path)))
     handbook, found = validate_handbook(sources, unreadable_ids, kinds.kinds, frozenset(kinds.broken))
-    found += check_templates(project.root, project.kinds_dir, handbook)
-    found += inline.check_playbooks(handbook)
     if unreadable or kinds.problems:
         handbook.complete = False
         problems = [dataclasses.replace(p, root_cause=True) for p in problems + kinds.problems]
+    found += check_templates(project.root, project.kinds_dir, handbook)
+    found += inline.check_playbooks(handbook)
     return handbook, sorted_problems(problems + found)
 
 

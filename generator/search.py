@@ -1,7 +1,7 @@
 """The handbook's search: one search box, two engines, both fed the same entry documents.
 
 Every linkable entry is a search document (`search_docs`). The header search box
-(`content/assets/search/`) shows entries, each with the page it lives on, and ranks them by how
+(`generator/assets/search/`) shows entries, each with the page it lives on, and ranks them by how
 much of the query they answer. It asks one of two engines for the documents that match each
 word of the query:
 

@@ -211,7 +211,7 @@ def _toc_items(items: Any) -> Iterator[Any]:
 
 def synonym_token(group: int) -> str:
     """The made-up word that marks the documents using a synonym group. A query that names any
-    word of the group looks this word up (content/assets/search/query.js)."""
+    word of the group looks this word up (assets/search/query.js)."""
     return f"hbsyn{group}x"
 
 

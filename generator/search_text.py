@@ -1,6 +1,6 @@
 """Words as search sees them: normalised, split, stemmed; Markdown read as plain text.
 
-The browser tokenises a reader's query with the same rules (`content/assets/search/query.js`,
+The browser tokenises a reader's query with the same rules (`assets/search/query.js`,
 `words`), so that what the index holds and what a query asks for line up; a test runs both on
 the same strings. The rules: Unicode letters and digits make words; accents are dropped and
 case folded; apostrophes vanish inside a word ("won't" → "wont", "partner's" → "partners");

@@ -75,6 +75,9 @@ class Handbook:
     # naming it shows instead (the value of a withheld default; None for other entries).
     audience: str = "internal"
     withheld: dict[str, str | None] = field(default_factory=dict)
+    # Ids that files which could not be read or validated seem to define: a reference to one
+    # is not reported, since that file is the one root cause.
+    unavailable: frozenset[str] = frozenset()
 
     def kinds_used(self) -> list[type[Playbook]]:
         """The kinds that have playbooks, in navigation order."""
@@ -327,4 +330,5 @@ def validate_handbook(
             hint = hints[ref.target]
             problem = source.problem(ref.loc, f"unknown id '{ref.target}' in '{ref.field}'{hint}")
             problems.append(dataclasses.replace(problem, about=("unknown", ref.target)))
-    return Handbook(valid, entries, backlinks, aliases, complete, kinds), problems
+    unavailable = frozenset(known_elsewhere)
+    return Handbook(valid, entries, backlinks, aliases, complete, kinds, unavailable=unavailable), problems

@@ -126,15 +126,16 @@ def chromium() -> Iterator[object]:
 
 def kinds_of_page(site: Path) -> list[str]:
     """A page of every kind the site has: the home page, each section's index and a playbook
-    of each, the tags page and a tag's page, the review status, hand-written pages, the
-    404 page (a missing address), a short /go/ link."""
-    found = ["", "tags/", "review-status/", "contributing/", "worked-example/", "no/such/page/"]
+    of each, the tags page and a tag's page, the review status and the hand-written pages
+    (each a folder of the site's top level), the 404 page (a missing address), a short /go/
+    link."""
+    found = ["", "no/such/page/"]
     for section in sorted(p for p in site.iterdir() if p.is_dir()):
         pages = sorted(q.parent for q in section.glob("*/index.html"))
-        if section.name in ("assets", "search", "go", "tags") or not (section / "index.html").is_file():
+        if section.name in ("assets", "search", "go", "pagefind") or not (section / "index.html").is_file():
             continue
         found.append(f"{section.name}/")
-        if pages:
+        if pages and section.name != "tags":
             found.append(f"{section.name}/{pages[0].name}/")
     tag = sorted((site / "tags").glob("*/index.html"))[0].parent.name
     go = sorted((site / "go").glob("*/index.html"))[0].parent.name

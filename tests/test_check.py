@@ -1,5 +1,6 @@
 """`handbook check` on real files: negative/ cases report exactly their expected messages,
-positive/ cases and the shipped handbook pass, and every output format carries positions."""
+positive/ cases pass, and every output format carries positions. (The handbook a repository ships
+is checked by its own `make check`, not by the engine's tests.)"""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import REPO, run_handbook
+from conftest import run_handbook
 
 from generator.cli import main
 from generator.declared import read_kinds
@@ -38,10 +39,16 @@ def test_positive_case_passes(case: Path, capsys: pytest.CaptureFixture[str]) ->
     assert "no problems" in capsys.readouterr().out
 
 
-def test_shipped_handbook_passes() -> None:
-    result = run_handbook("check", cwd=REPO)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.startswith("ok: ")
+def _blamed_by_settings(case: Path, line: str) -> bool:
+    """A problem in a playbook that a settings file of its case asks for (coverage.yaml: "which
+    coverage.yaml asks of every stage"): only the case's playbooks are checked together. (Without
+    its URL manifest, a link to a deleted entry is still reported, as an unknown id.)"""
+    settings = [
+        p.name
+        for p in case.iterdir()
+        if p.is_file() and p.name != "expected.txt" and not p.name.startswith("published-urls")
+    ]
+    return any(name in line.split(": error: ", 1)[-1] for name in settings)
 
 
 def test_every_problem_in_every_file_is_reported_in_one_run(tmp_path: Path) -> None:
@@ -57,7 +64,7 @@ def test_every_problem_in_every_file_is_reported_in_one_run(tmp_path: Path) -> N
         f"playbooks/{case.name}--{Path(line.split(':', 1)[0]).name}"
         for case in NEGATIVE
         for line in (case / "expected.txt").read_text(encoding="utf-8").splitlines()
-        if line.startswith("playbooks/")
+        if line.startswith("playbooks/") and not _blamed_by_settings(case, line)
     }
     assert expected <= reported
     assert "Traceback" not in result.stdout + result.stderr

@@ -80,13 +80,7 @@ def test_the_fast_part_needs_no_chromium() -> None:
 # The operating model defines the roles that other playbooks' text links to by id
 # (`[partner manager][role-partner-manager]`); the FAQ's ids are named by `see:` and by links in
 # the home pages.
-ROOT_CAUSE_BUG = pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: an unreadable playbook hides the `see:` references its ids explain, but "
-    "not the links by id in other playbooks' Markdown text (inline.check_playbooks is not given "
-    "the unreadable file's ids)",
-)
-UNREADABLE = [pytest.param(FAQ, id="faq"), pytest.param(MODEL, id="operating-model", marks=ROOT_CAUSE_BUG)]
+UNREADABLE = [pytest.param(FAQ, id="faq"), pytest.param(MODEL, id="operating-model")]
 
 
 def _linked_elsewhere(root: Path, playbook: str) -> int:

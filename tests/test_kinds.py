@@ -4,7 +4,6 @@ kind's Copy and Download."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import re
@@ -15,7 +14,7 @@ import jsonschema
 import pytest
 import yaml
 from browser import serve_path, static_server
-from conftest import TODAY, run_handbook
+from conftest import run_handbook
 
 from generator.kinds import built_in_kinds, entry_types
 from generator.kinds.template import Template
@@ -29,10 +28,6 @@ GUIDE = (STARTER_DIR / "CONTRIBUTING.md").read_text(encoding="utf-8")
 GOLDEN = Path(__file__).parent / "golden" / "playbooks"
 REFERENCE = "ref-itil-supplier-management"  # a work on the starter's references page
 DOCUMENT = "tpl-escalation-email"  # a document of the starter's templates, with placeholders
-# The guide's reader runs on the system's clock where it is later than the tests' fixed day:
-# `handbook new` stamps `last_reviewed` with the system's date, not HANDBOOK_TODAY (an engine
-# bug, shown by test_cli's test_new_stamps_last_reviewed_with_the_handbooks_clock).
-READER_TODAY = max(dt.date.today(), dt.date.fromisoformat(TODAY)).isoformat()
 
 
 # --- the registry -------------------------------------------------------------------------
@@ -105,17 +100,17 @@ def test_the_guide_adds_a_kind_end_to_end(handbook: Path, browser: Any) -> None:
         (handbook / path).parent.mkdir(parents=True, exist_ok=True)
         (handbook / path).write_text(text, encoding="utf-8")
     for argv in _guide_commands():
-        result = run_handbook(*argv, cwd=handbook, today=READER_TODAY)
+        result = run_handbook(*argv, cwd=handbook)
         assert result.returncode == 0, result.stdout + result.stderr
     playbook = handbook / "playbooks/partner-outage.yaml"
     skeleton = playbook.read_text(encoding="utf-8")
     assert skeleton.startswith("# yaml-language-server: $schema=../schemas/runbook.schema.json\n")
     assert "id: partner-outage-step-1" in skeleton
     _fill_in(playbook)
-    unfixed = run_handbook("check", cwd=handbook, today=READER_TODAY)
+    unfixed = run_handbook("check", cwd=handbook)
     assert unfixed.returncode == 1 and "run `handbook fix`" in unfixed.stdout  # the new URLs
-    assert run_handbook("fix", cwd=handbook, today=READER_TODAY).returncode == 0
-    result = run_handbook("check", cwd=handbook, today=READER_TODAY)
+    assert run_handbook("fix", cwd=handbook).returncode == 0
+    result = run_handbook("check", cwd=handbook)
     assert result.returncode == 0, result.stdout + result.stderr
 
     # Only the files the guide names were touched.
@@ -147,7 +142,7 @@ def test_the_guide_adds_a_kind_end_to_end(handbook: Path, browser: Any) -> None:
         in (handbook / "CONTRIBUTING.md").read_text()
     )
 
-    build = run_handbook("build", cwd=handbook, today=READER_TODAY)
+    build = run_handbook("build", cwd=handbook)
     assert build.returncode == 0, build.stdout + build.stderr
     site = handbook / "site"
     links = json.loads((site / "links.json").read_text())

@@ -21,11 +21,10 @@ MISSING = "no/such/page/"
 
 
 def _pages(site: Path) -> list[str]:
-    """A page of every kind the built site has (`kinds_of_page`, less the hand-written pages
-    this handbook does not have), and a missing address."""
-    found = dict.fromkeys(kinds_of_page(site))
-    pages = [p for p in found if p == MISSING or (site / p / "index.html").is_file()]
-    assert MISSING in pages
+    """A page of every kind the built site has (`kinds_of_page`), and a missing address."""
+    pages = kinds_of_page(site)
+    assert MISSING in pages and len(pages) == len(set(pages))
+    assert all(p == MISSING or (site / p / "index.html").is_file() for p in pages)
     return pages
 
 

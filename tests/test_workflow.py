@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -178,8 +179,10 @@ def test_pre_commit_files_are_valid(command: str, path: Path) -> None:
     [("vendor.github-workflows", _workflows), ("vendor.gitlab-ci", lambda root: [root / ".gitlab-ci.yml"])],
     ids=["github", "gitlab"],
 )
-def test_ci_files_match_their_schemas(repository: str, schema: str, files: object) -> None:
-    paths = files(REPOSITORIES[repository])  # type: ignore[operator]
+def test_ci_files_match_their_schemas(
+    repository: str, schema: str, files: Callable[[Path], list[Path]]
+) -> None:
+    paths = files(REPOSITORIES[repository])
     assert paths and all(path.is_file() for path in paths)
     result = subprocess.run(
         [BIN / "check-jsonschema", "--builtin-schema", schema, *map(str, paths)],

@@ -120,6 +120,10 @@
         return Object.keys(counts).some(function (w) { return w.indexOf(word) === 0 || HandbookQuery.roughStem(w) === stem; });
       });
     }
+    // Pagefind matches the start of words: a whole word is searched only if the handbook has it.
+    function has(word) {
+      return shard(word[0]).then(function (counts) { return Boolean(counts[word]); });
+    }
     var state = Promise.all([pagefind, total, settings]).then(function (all) {
       var module = all[0];
       var count = all[1];
@@ -128,8 +132,9 @@
         // Pagefind matches a word it does not know by the longest word it knows that starts
         // the same way ("statment" → "stat…"): a word that no word of the handbook resembles
         // is left to correction instead.
-        lookup: function (word, prefix, token) {
-          return (token ? Promise.resolve(true) : known(word)).then(function (yes) {
+        lookup: function (word, prefix, token, whole) {
+          var ask = token ? Promise.resolve(true) : whole ? has(word) : known(word);
+          return ask.then(function (yes) {
             return yes ? module.search(word) : { results: [] };
           }).then(function (result) {
             var hits = new Map();
@@ -144,9 +149,12 @@
         head: function (key) {
           return found[key].data().then(function (d) { return { title: d.meta.title, keywords: d.meta.keywords || "" }; });
         },
-        // A misspelt word usually keeps its first or second letter: those lists suffice.
+        // A misspelt word usually keeps its first or second letter, and the second half of two
+        // words typed as one ("timezones") starts with one of its letters: the lists of the
+        // word's letters, each fetched once.
         wordsLike: function (word) {
-          return Promise.all([shard(word[0]), shard(word[1] || word[0])]).then(function (parts) {
+          var letters = word.split("").filter(function (c, i, all) { return all.indexOf(c) === i; });
+          return Promise.all(letters.map(shard)).then(function (parts) {
             var counts = new Map();
             parts.forEach(function (p) { Object.keys(p).forEach(function (w) { counts.set(w, p[w]); }); });
             return counts;

@@ -146,8 +146,9 @@
       }
     }
     if (!terms.length && raw.length) {
-      // A query of stop words only ("how to"): search them rather than nothing.
-      raw.forEach(function (t) { add({ word: t.word, last: false }); });
+      // A query of stop words only ("how to"): search them rather than nothing, as whole
+      // words ("on" is not the start of "onboarding").
+      raw.forEach(function (t) { add({ word: t.word, last: false, whole: true }); });
     }
     return terms;
   }
@@ -236,8 +237,9 @@
     });
   }
 
-  // The engine answers: total() documents in all; lookup(word, prefix, token) → Promise of a
-  // Map from document key to score (`token`: a synonym group's token, not a reader's word); wordsLike(word) → Promise of a Map from the handbook's words
+  // The engine answers: total() documents in all; lookup(word, prefix, token, whole) → Promise
+  // of a Map from document key to score (`token`: a synonym group's token, not a reader's word;
+  // `whole`: only the very word, never one it starts); wordsLike(word) → Promise of a Map from the handbook's words
   // (those that may be near `word`) to how often each is used; head(key) → Promise of the
   // document's {title, keywords}.
   function search(query, engine, lang) {
@@ -245,10 +247,10 @@
     var concepts = [];
 
     // A word (or a synonym group) as a concept: what it matches, what to mark in the text.
-    function lookup(word, prefix) {
+    function lookup(word, prefix, whole) {
       var g = lang.members.get(fold(word));
       if (g != null) return lookupGroup(g, [[word]]);
-      return engine.lookup(word, prefix).then(function (hits) { return { key: word, hits: hits, marks: [word] }; });
+      return engine.lookup(word, prefix, false, whole).then(function (hits) { return { key: word, hits: hits, marks: [word] }; });
     }
     // The entries that use any word of the group; those that use the very words the reader
     // typed (all the words of each phrase) rank first among them.
@@ -272,7 +274,7 @@
     }
 
     function resolve(term) {
-      var first = term.group != null ? lookupGroup(term.group, term.literals) : lookup(term.word, term.last);
+      var first = term.group != null ? lookupGroup(term.group, term.literals) : lookup(term.word, term.last, term.whole);
       return first.then(function (concept) {
         if (concept.hits.size || term.group != null) return [concept];
         return engine.wordsLike(term.word).then(function (counts) {
