@@ -1,4 +1,4 @@
-"""`handbook init DIR`: a new handbook from the starter the package ships (`starter/`), and what
+"""`handbook init DIR`: a new handbook from the starter the package ships (`starter_handbook/`), and what
 `handbook check` says about the starter's values that a handbook made its own still carries.
 
 The starter is a complete handbook: a playbook of each kind, home pages for both audiences,
@@ -150,20 +150,24 @@ def _owner_values(root: Path) -> Iterator[Value]:
             yield _at(OWNERS_FILE, node, owner in site_config.PLACEHOLDER_OWNERS, warning)
 
 
-_TITLE = re.compile(r"^(?:title:[ \t]*|#[ \t]+)(.+?)[ \t]*$", re.MULTILINE)
+_FRONT_MATTER_TITLE = re.compile(r"\A---[ \t]*\n(?:.*\n)*?title:[ \t]*(.+?)[ \t]*\n(?:.*\n)*?---[ \t]*\n")
+_HEADING = re.compile(r"^#[ \t]+(.+?)[ \t]*$", re.MULTILINE)
 
 
 def _home_values(root: Path, starter_name: str | None, site_name: str | None) -> Iterator[Value]:
-    """The home pages' titles and headings that say the starter's site name: left behind once
-    the site has another name."""
+    """A home page's title (front matter) and first heading that say the starter's site name:
+    left behind once the site has another name."""
     for page in HOME_PAGES:
         path = root / page
         text = path.read_text(encoding="utf-8", errors="replace") if path.is_file() else ""
-        for found in _TITLE.finditer(text):
-            title = found.group(1).strip("\"'")
-            line = text.count("\n", 0, found.start()) + 1
-            col = found.start(1) - found.start() + 1
+        found = [m for m in (_FRONT_MATTER_TITLE.match(text), _HEADING.search(text)) if m is not None]
+        for match in found:
+            title = match.group(1).strip("\"'")
             if title == starter_name and site_name != starter_name:
+                line, col = (
+                    text.count("\n", 0, match.start(1)) + 1,
+                    match.start(1) - text.rfind("\n", 0, match.start(1)),
+                )
                 warning = f"still says '{title}', the starter's name: the site is '{site_name}'"
                 yield Value(page, line, col, from_starter=True, warning=warning)
 
