@@ -60,7 +60,7 @@ for path in [*Path("playbooks").rglob("*.yaml"), Path("coverage.yaml")]:
 EOF
 for manifest in published-urls.txt published-urls-partners.txt; do
   audience=internal; [ "$manifest" = published-urls-partners.txt ] && audience=partners
-  grep -E "faq-agency-standards$" "$manifest" | while read -r url _; do
+  { grep -E "faq-agency-standards$" "$manifest" || true; } | while read -r url _; do
     $hb urls --audience "$audience" --forget "$url"
   done
 done
