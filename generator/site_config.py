@@ -3,11 +3,12 @@ sends its readers' browsers and how other pages link to it.
 
 - `site_url` is required: without it MkDocs writes an empty sitemap, no page has a canonical
   link, and the 404 page loads its styles from the host's root, unstyled under a sub-path.
-  (The shipped handbook's is on an example domain: it sends no request there, and an
-  organisation sets its own; see the README.)
+  (The starter's is on an example domain: it sends no request there, and an organisation
+  sets its own; `starter.leftover_problems` names it once the handbook is someone's own.)
 - `repo_url` must not be a placeholder: Material asks GitHub's or GitLab's API about the
   repository from every page, and the header link and every "edit this page" button lead to it.
 - `theme: font` must be false: otherwise Material loads its fonts from Google's servers.
+- A `main.html` in the theme's `custom_dir` must extend the engine's "handbook/main.html".
 """
 
 from __future__ import annotations
