@@ -198,7 +198,7 @@ def check(project: Project) -> tuple[Handbook, list[Problem]]:
     from them), the handbook-wide rules, and whether the derived files (URL manifests,
     CODEOWNERS, schemas) are current. Collects every problem. A build checks only the first
     part, so a preview still works while, say, a new playbook's URLs are not recorded yet."""
-    handbook, problems = check_sources(project)
+    handbook, _, _, _, problems = _check_all(project)
     problems += rules.check_rules(handbook) + audiences.marked_in_vain(handbook)
     problems += coverage_problems(project.root, handbook)
     kinds = ((pb.source.display, pb.model.kind) for pb in handbook.playbooks)
@@ -222,7 +222,7 @@ def check_sources(project: Project) -> tuple[Handbook, list[Problem]]:
     """What a build needs to be valid: the playbooks, their owners, the search settings and
     every published URL."""
     handbook, _, _, _, problems = _check_all(project)
-    return handbook, problems
+    return handbook, sorted_problems(fold_deleted_entries(problems))
 
 
 def audiences_in_use(project: Project, handbook: Handbook) -> list[tuple[Project, Handbook]]:
@@ -265,7 +265,7 @@ def _check_all(
         view = audiences.view(handbook, project.audience)
         plan, link_problems = _links_problems(project, view)
         problems += link_problems
-    return handbook, view, plan, settings, sorted_problems(fold_deleted_entries(problems + search_problems))
+    return handbook, view, plan, settings, sorted_problems(problems + search_problems)
 
 
 def _links_problems(project: Project, view: Handbook) -> tuple[urls.RedirectPlan, list[Problem]]:
@@ -437,7 +437,7 @@ def generate(
     whole, handbook, plan, settings, problems = _check_all(project, memory.loaded if memory else None)
     clock.lap("load and validate")
     if problems:
-        raise ContentError(problems)
+        raise ContentError(fold_deleted_entries(problems))
     internal = project.audience == audiences.INTERNAL
     shared = audiences.sharing(whole, AUDIENCES[1]) if internal else None  # marked on internal pages
     content = _content(project)

@@ -74,12 +74,12 @@ def fold_deleted_entries(problems: list[Problem]) -> list[Problem]:
     """An entry deleted while its URL was published and links still use it is one root cause:
     one line where the manifest records its URL, then each link to it, told where to look,
     instead of a published-URL problem per manifest and an "unknown id" per link."""
-    lost: dict[str, Problem] = {}
+    places: dict[str, list[Problem]] = {}  # entry id → its lost URL in each manifest, internal first
     for problem in sorted(problems, key=lambda p: (p.path.endswith("-partners.txt"), p)):
         if problem.about[0] == "lost":
-            lost.setdefault(problem.about[1], problem)
-    uses = {eid: sum(1 for p in problems if p.about == ("unknown", eid)) for eid in lost}
-    lost = {eid: root for eid, root in lost.items() if uses[eid]}  # nothing links to it: as it was
+            places.setdefault(problem.about[1], []).append(problem)
+    uses = {eid: sum(1 for p in problems if p.about == ("unknown", eid)) for eid in places}
+    lost = {eid: found[0] for eid, found in places.items() if uses[eid]}  # nothing links to it: as it was
     folded = []
     for problem in problems:
         kind, eid = problem.about
@@ -88,8 +88,9 @@ def fold_deleted_entries(problems: list[Problem]) -> list[Problem]:
             folded.append(problem)
         elif kind == "lost" and problem is root:
             published = problem.message.partition(" is published")[0]  # the URL, with its anchors
+            also = "".join(f" (and at {p.path}:{p.line})" for p in places[eid][1:])
             message = (
-                f"entry '{eid}' is gone, and {published} was published; {uses[eid]} link(s) to it "
+                f"entry '{eid}' is gone, and {published} was published{also}; {uses[eid]} link(s) to it "
                 f"follow: restore it, list "
                 f"'{eid}' under `aliases:` of the entry that replaces it, or retire the URL with "
                 f"`handbook urls --forget` and change the links"
