@@ -19,7 +19,7 @@ from . import review
 from .kinds import Kinds
 from .model import Playbook, entry_type, list_item_model
 from .problems import Problem
-from .render import TEMPLATES_DIR, Renderer, TemplateFailure, make_environment
+from .render import TEMPLATES_DIR, Renderer, TemplateFailure, make_environment, template_line
 from .validate import Handbook
 
 # What a template may read from `pb` or an entry besides its fields.
@@ -134,8 +134,7 @@ def failure_problem(root: Path, failure: TemplateFailure) -> Problem | None:
 def _column(template: Path, line: int, message: str) -> int:
     """Where on its line a template failed: the first name the message quotes that the line
     holds, else the first macro call on it, else its start."""
-    rows = template.read_text(encoding="utf-8", errors="replace").splitlines()
-    row = rows[line - 1] if 0 < line <= len(rows) else ""
+    row = template_line(template, line)
     for quoted in re.findall(r"'([^']+)'", message):
         if (col := row.find(quoted)) != -1:
             return col + 1

@@ -121,9 +121,10 @@ def make_environment(
     return env
 
 
-def _line_of(path: str, number: int) -> str:
+def template_line(path: str | Path, number: int) -> str:
+    """Line `number` of a template file ("" if there is none)."""
     try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
+        lines = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
     except OSError:
         return ""
     return lines[number - 1] if 0 < number <= len(lines) else ""
@@ -138,9 +139,10 @@ class _Templates(jinja2.ChoiceLoader):
         self.own_folders = [folder.resolve() for folder in own]
 
 
-def _template_frame(exc: BaseException, template: str, env: jinja2.Environment) -> tuple[str, int]:
+def _template_frame(exc: BaseException, template: str, env: jinja2.Environment) -> tuple[str, int, bool]:
     """Where a template failed: the innermost frame in a template of the handbook's own (a
-    declared kind's, whose author can change it), else the innermost template frame."""
+    declared kind's, whose author can change it), else the innermost template frame; and
+    whether it is the handbook's own."""
     own = [str(path) for path in getattr(env.loader, "own_folders", ())]
     found, mine = (template, 0), None
     tb = exc.__traceback__
@@ -151,7 +153,7 @@ def _template_frame(exc: BaseException, template: str, env: jinja2.Environment) 
             if any(filename.startswith(folder) for folder in own):
                 mine = found
         tb = tb.tb_next
-    return mine or found
+    return (*mine, True) if mine else (*found, False)
 
 
 _NO_ATTRIBUTE = re.compile(r"'jinja2\.environment\.TemplateModule object' has no attribute '(\w+)'")
@@ -234,9 +236,12 @@ class Renderer:
             raise TemplateFailure(
                 exc.filename or template, exc.lineno, template_error_message(exc, self.env)
             ) from None
-        except Exception as exc:  # a template's mistake (a wrong call, a missing macro): its problem
-            name, line = _template_frame(exc, template, self.env)
-            message = template_error_message(exc, self.env, _line_of(name, line))
+        except Exception as exc:
+            name, line, own = _template_frame(exc, template, self.env)
+            if not own and not isinstance(exc, jinja2.TemplateError):
+                raise  # a fault of the generator's own templates or code: shown as it is
+            # a template's mistake (a wrong call, a missing macro): its author's problem
+            message = template_error_message(exc, self.env, template_line(name, line))
             raise TemplateFailure(name, line, message) from None
 
     def playbook_page(self, playbook: Playbook, source: str) -> Page:
