@@ -252,7 +252,3 @@ def dependencies(handbook: Handbook) -> list[Problem]:
             message = f"partners read *internal* here: '{ref.target}' is not shared with them"
             problems.append(dataclasses.replace(ref.problem(message), severity="warning"))
     return problems
-
-
-def _line(source: SourceFile, loc: Loc) -> int:
-    return source.problem(loc, "").line

@@ -368,22 +368,22 @@ def cmd_report_partners(project: Project, fmt: str) -> int:
     handbook = _valid_handbook(project)
     if handbook is None:
         return EXIT_INVALID
-    refs = sorted(audiences.withheld_references(handbook), key=lambda r: r.problem(""))
+    placed = sorted(
+        ((ref.problem(""), ref) for ref in audiences.withheld_references(handbook)), key=lambda p: p[0]
+    )
     if fmt == "json":
-        rows = [{**_location(r.problem("")), "id": r.target, "shown": r.shown} for r in refs]
+        rows = [
+            {"path": at.path, "line": at.line, "col": at.col, "id": ref.target, "shown": ref.shown}
+            for at, ref in placed
+        ]
         print(json.dumps(rows, indent=2))
         return EXIT_OK
-    for ref in refs:
+    for at, ref in placed:
         title = handbook.entries[ref.target].entry.label
-        at = ref.problem("")
         print(f"{at.path}:{at.line}:{at.col}: '{ref.target}' ({title}) is internal: {_SHOWN[ref.shown]}")
-    files = len({ref.source.display for ref in refs})
-    print(f"{len(refs)} reference(s) from shared entries to internal ones, in {files} file(s)")
+    files = len({at.path for at, _ in placed})
+    print(f"{len(placed)} reference(s) from shared entries to internal ones, in {files} file(s)")
     return EXIT_OK
-
-
-def _location(problem: Problem) -> dict[str, object]:
-    return {"path": problem.path, "line": problem.line, "col": problem.col}
 
 
 def cmd_codeowners(project: Project, out: Path | None, check_only: bool) -> int:

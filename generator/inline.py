@@ -71,10 +71,11 @@ def _link_problem(handbook: Handbook, label: str) -> str | None:
     return None
 
 
-def broken_markers(text: str) -> Iterator[tuple[int, str, str, str]]:
+def broken_markers(prose: str) -> Iterator[tuple[int, str, str, str]]:
     """(offset, name, message, the marker as written) for every `[[default]]` marker one
-    bracket short, which would reach the page as it is written."""
-    for match in _BROKEN_MARK.finditer(blank_code(text)):
+    bracket short, which would reach the page as it is written (`prose`: the text with its
+    code blanked, `blank_code`)."""
+    for match in _BROKEN_MARK.finditer(prose):
         name, written = match.group(1) or match.group(2), match.group().strip()
         yield match.start(), name, f"unclosed marker '{written}': write [[{name}]]", written
 
@@ -82,9 +83,10 @@ def broken_markers(text: str) -> Iterator[tuple[int, str, str, str]]:
 def text_problems(handbook: Handbook, text: str) -> Iterator[tuple[str, str, Spot]]:
     """(message, the id it names, where it is in the text) for every marker and id link; the
     message is "" when the id is right."""
-    for at, name, message, written in broken_markers(text):
+    prose = blank_code(text)
+    for at, name, message, written in broken_markers(prose):
         yield message, name, Spot(text.count("\n", 0, at), written)
-    for match in DEFAULT_MARK.finditer(blank_code(text)):
+    for match in DEFAULT_MARK.finditer(prose):
         name = match.group(1).strip()
         yield (
             _default_problem(handbook, name) or "",
@@ -121,9 +123,10 @@ def sub_outside_code(pattern: re.Pattern[str], replace: Callable[[re.Match[str]]
 def references_shown(text: str) -> Iterator[tuple[str, str]]:
     """(id, what a view that withholds it shows instead) for every `[[default]]` and link by id
     in the text: "value", "words", or "internal" for a link with no words but its id."""
-    for match in DEFAULT_MARK.finditer(blank_code(text)):
+    prose = blank_code(text)
+    for match in DEFAULT_MARK.finditer(prose):
         yield match.group(1).strip(), "value"
-    for match in _ANY_ID_LINK.finditer(DEFAULT_MARK.sub(lambda m: " " * len(m.group()), text)):
+    for match in _ANY_ID_LINK.finditer(DEFAULT_MARK.sub(lambda m: " " * len(m.group()), prose)):
         words, label = match.group(1), match.group(2)
         yield (label or words.strip().lower()), ("words" if label else "internal")
 
@@ -171,8 +174,9 @@ def _bracketed(source: SourceFile) -> list[tuple[Loc, str]]:
 def check_defaults(display: str, text: str, handbook: Handbook) -> list[Problem]:
     """The `[[default]]` markers of a hand-written page name defaults (its links by id are
     checked with its other links)."""
-    problems = [Problem(display, *position(text, at), message) for at, _, message, _ in broken_markers(text)]
-    for match in DEFAULT_MARK.finditer(blank_code(text)):
+    prose = blank_code(text)
+    problems = [Problem(display, *position(text, at), message) for at, _, message, _ in broken_markers(prose)]
+    for match in DEFAULT_MARK.finditer(prose):
         if message := _default_problem(handbook, name := match.group(1).strip()):
             problems.append(_about(Problem(display, *position(text, match.start()), message), name))
     return problems

@@ -213,7 +213,7 @@ def check(project: Project) -> tuple[Handbook, list[Problem]]:
         problems += derived.stale(derived_files(project, handbook, in_use), handbook)
         problems += render_problems(project.root, project.kinds_dir, handbook, {p.path for p in problems})
         problems += content_clashes(
-            project, set(generated_pages(project, handbook)) | generated_files(handbook)
+            project, set(generated_pages(project, handbook)) | generated_files(attachment_outputs(handbook))
         )
     return handbook, sorted_problems(fold_deleted_entries(list(set(problems))))
 
@@ -285,10 +285,9 @@ def _page_audience_problems(project: Project) -> list[Problem]:
     return problems
 
 
-def generated_files(handbook: Handbook) -> set[str]:
-    """What the build writes besides the pages: links, anchor redirects, attachments, assets."""
-    attachments = {out.path for out in attachment_outputs(handbook)}
-    return {LINKS_FILE, ANCHORS_FILE} | attachments | set(site_assets.asset_uris())
+def generated_files(attachments: list[Output]) -> set[str]:
+    """What the build writes besides the pages: links, anchor redirects, `attachments`, assets."""
+    return {LINKS_FILE, ANCHORS_FILE} | {out.path for out in attachments} | set(site_assets.asset_uris())
 
 
 def content_clashes(project: Project, generated: set[str]) -> list[Problem]:
@@ -454,12 +453,13 @@ def generate(
         raise ContentError([problem]) from None
     clock.lap("render")
     content = [(_with_tag_list(_with_id_links(out, handbook), tags), src) for out, src in content]
-    if clashes := content_clashes(project, {p.path for p in pages} | generated_files(handbook)):
+    attachments = attachment_outputs(handbook)
+    if clashes := content_clashes(project, {p.path for p in pages} | generated_files(attachments)):
         raise ContentError(clashes)
     links = links_map(handbook, plan)
     outputs = [
         *page_outputs(pages),
-        *attachment_outputs(handbook),
+        *attachments,
         *(out for out, _ in content),
         json_output(LINKS_FILE, links),
         json_output(ANCHORS_FILE, plan.anchors),

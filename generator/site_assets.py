@@ -9,6 +9,7 @@ A handbook's own `main.html` extends "handbook/main.html" to keep what the engin
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,8 +28,9 @@ ENGINE_TEMPLATE = "handbook/main.html"
 _EXTENDS = re.compile(r"""\{%-?\s*extends\s+(["'])(.+?)\1""")
 
 
+@functools.cache
 def asset_uris() -> dict[str, Path]:
-    """Every engine file the site publishes, by its path in the site."""
+    """Every engine file the site publishes, by its path in the site (package data: read once)."""
     return {
         f"{ASSETS_URI}/{path.relative_to(ASSETS_DIR).as_posix()}": path
         for path in sorted(ASSETS_DIR.rglob("*"))

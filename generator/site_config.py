@@ -118,10 +118,6 @@ def child(mapping: yaml.Node | None, name: str) -> yaml.Node | None:
 
 def plugin_strings(config_file: Path, option: str) -> list[str]:
     """A list of strings among the `handbook` plugin's options in mkdocs.yml ([] if unset)."""
-    root = compose(config_file)
-    if not isinstance(root, yaml.MappingNode):
-        return []
-    settings = {key.value: value for key, value in root.value if isinstance(key, yaml.ScalarNode)}
-    node = child(handbook_options(settings.get("plugins")), option)
+    node = child(handbook_options(child(compose(config_file), "plugins")), option)
     items = node.value if isinstance(node, yaml.SequenceNode) else []
     return [str(item.value) for item in items if isinstance(item, yaml.ScalarNode)]

@@ -82,23 +82,15 @@ def _text(node: yaml.Node | None) -> str | None:
     return str(node.value) if isinstance(node, yaml.ScalarNode) and node.value else None
 
 
-def _settings(root: Path) -> tuple[dict[str, yaml.Node], yaml.Node | None]:
-    """mkdocs.yml's top-level settings and the `handbook` plugin's `partners` options, as nodes."""
-    config = site_config.compose(root / "mkdocs.yml")
-    if not isinstance(config, yaml.MappingNode):
-        return {}, None
-    settings = {key.value: value for key, value in config.value if isinstance(key, yaml.ScalarNode)}
-    return settings, site_config.child(site_config.handbook_options(settings.get("plugins")), "partners")
-
-
 def _names(root: Path) -> dict[str, yaml.Node | None]:
-    settings, partners = _settings(root)
-    return {
-        "site_name": settings.get("site_name"),
-        "site_url": settings.get("site_url"),
-        "repo_url": settings.get("repo_url"),
-        "partners.site_name": site_config.child(partners, "site_name"),
-        "partners.site_url": site_config.child(partners, "site_url"),
+    """The site's names and addresses in mkdocs.yml, and the partner handbook's, as nodes."""
+    config = site_config.compose(root / "mkdocs.yml")
+    partners = site_config.child(
+        site_config.handbook_options(site_config.child(config, "plugins")), "partners"
+    )
+    names = {name: site_config.child(config, name) for name in ("site_name", "site_url", "repo_url")}
+    return names | {
+        f"partners.{name}": site_config.child(partners, name) for name in ("site_name", "site_url")
     }
 
 

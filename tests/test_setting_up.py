@@ -37,39 +37,20 @@ def test_a_new_site_name_names_every_value_left_from_the_starter(handbook: Path)
     """The first edit README's "Setting it up" asks for: each example left is named once."""
     _set(handbook, "mkdocs.yml", "site_name: Partner Handbook", "site_name: Acme Partner Handbook")
     found = _warnings(handbook)
-    expected = {
-        ("mkdocs.yml", _line(handbook, "mkdocs.yml", "site_url: https://handbook.example.com"), "site_url"),
-        ("mkdocs.yml", _line(handbook, "mkdocs.yml", "site_url: https://partners.example.com"), "partner"),
-        ("mkdocs.yml", _line(handbook, "mkdocs.yml", "site_name: Working with us"), "still named"),
-        (
-            "owners.yaml",
-            _line(handbook, "owners.yaml", "@example-org/handbook-maintainers"),
-            "example account",
-        ),
-        ("owners.yaml", _line(handbook, "owners.yaml", "@example-org/partner-management"), "example account"),
-        (
-            "owners.yaml",
-            _line(handbook, "owners.yaml", "@example-org/engineering-enablement"),
-            "example account",
-        ),
-        (
-            "content/index.md",
-            _line(handbook, "content/index.md", "# Partner Handbook"),
-            "Acme Partner Handbook",
-        ),
-        (
-            "content/index.md",
-            _line(handbook, "content/index.md", "title: Partner Handbook"),
-            "starter's name",
-        ),
-        (
-            "content/index.partners.md",
-            _line(handbook, "content/index.partners.md", "title:"),
-            "starter's name",
-        ),
-    }
+    expected = [  # (file, the text on the line warned about, words of the warning)
+        ("mkdocs.yml", "site_url: https://handbook.example.com", "site_url"),
+        ("mkdocs.yml", "site_url: https://partners.example.com", "partner"),
+        ("mkdocs.yml", "site_name: Working with us", "still named"),
+        ("owners.yaml", "@example-org/handbook-maintainers", "example account"),
+        ("owners.yaml", "@example-org/partner-management", "example account"),
+        ("owners.yaml", "@example-org/engineering-enablement", "example account"),
+        ("content/index.md", "# Partner Handbook", "Acme Partner Handbook"),
+        ("content/index.md", "title: Partner Handbook", "starter's name"),
+        ("content/index.partners.md", "title:", "starter's name"),
+    ]
     assert len(found) == len(expected), found
-    for path, line, words in expected:
+    for path, text, words in expected:
+        line = _line(handbook, path, text)
         assert any(w.startswith(f"{path}:{line}:") and words in w for w in found), (path, line, found)
     assert all(len(w) < 160 for w in found), "each warning is one short line"
 
