@@ -14,7 +14,7 @@ APT_GET ?= apt-get
 # setuptools warns on every editable install about folders named like the package: noise.
 PIP_INSTALL := PYTHONWARNINGS="ignore:Editable installation" $(BIN)/python -m pip install --quiet
 
-.PHONY: site serve serve-partners check fix test test-newest shipped lint browser bench bench-search bench-site clean
+.PHONY: site serve serve-partners check fix test test-newest shipped lint browser bench bench-search bench-site bench-leaks clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -104,6 +104,11 @@ bench-search: $(VENV)/.dev
 # Lighthouse (mobile and desktop, from npm into .bench/) on five pages; into bench/SITE.md.
 bench-site: $(VENV)/.dev
 	$(BIN)/python bench/site_checks.py
+
+# The partner handbook's checks (every rule of check, the leak check) at 300 and 1,500 pages,
+# this tree against HEAD in one run: a Markdown table on the terminal.
+bench-leaks: $(VENV)/.dev
+	$(BIN)/python bench/leak_check.py
 
 clean:
 	rm -rf build site site-partners .wheel-build

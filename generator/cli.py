@@ -123,8 +123,9 @@ def _parser() -> argparse.ArgumentParser:
         help="check, generate Markdown and build the site into site/ (or the partner handbook)",
         description="Check the playbooks, generate Markdown into build/docs/ and "
         "build the site with MkDocs (strict) into site/, with site/links.json. With --audience "
-        "partners: the partner handbook, from build/docs-partners/ into site-partners/ (or the "
-        "folder mkdocs.yml names), published only if the leak check finds nothing internal in it.",
+        "partners: every rule of `handbook check --audience partners` first, then the partner "
+        "handbook, from build/docs-partners/ into site-partners/ (or the folder mkdocs.yml "
+        "names), published only if the leak check finds nothing internal in it.",
     )
     p.add_argument("-v", "--verbose", action="store_true", help="show MkDocs' progress messages")
     p.add_argument(

@@ -52,10 +52,9 @@ def cmd_init(dest: Path) -> int:
 def cmd_check(project: Project, fmt: str) -> int:
     """Everything the project enforces; for an audience's handbook also what its shared entries
     lose (warnings), and the leak check on a build of its site."""
-    handbook, problems = check(project)
+    handbook, problems = _checked(project)
     notes = []
     if project.audience != audiences.INTERNAL and handbook.complete:
-        problems += audiences.dependencies(handbook)
         if any(p.is_error for p in problems):
             notes.append(
                 f"{audiences.handbook_name(project.audience)} was not built for the leak check: "
@@ -84,6 +83,15 @@ def cmd_check(project: Project, fmt: str) -> int:
         )
         _note_no_manifest(project)
     return EXIT_OK
+
+
+def _checked(project: Project) -> tuple[Handbook, list[Problem]]:
+    """Every rule the project enforces; for an audience's handbook also what its shared
+    entries lose (warnings)."""
+    handbook, problems = check(project)
+    if project.audience != audiences.INTERNAL and handbook.complete:
+        problems += audiences.dependencies(handbook)
+    return handbook, problems
 
 
 def _leak_check(project: Project) -> tuple[list[Problem], str]:
@@ -167,6 +175,8 @@ def cmd_build(projects: list[Project], verbose: bool) -> int:
     from .site import ContentProblems, SiteError, build_site  # MkDocs only when building
 
     for project in projects:
+        if project.audience != audiences.INTERNAL and not _checked_for(project):
+            return EXIT_INVALID
         try:
             built = build_site(project, verbose=verbose)
         except ContentProblems as exc:
@@ -186,6 +196,19 @@ def cmd_build(projects: list[Project], verbose: bool) -> int:
         if built.leak_check is not None:
             print(built.leak_check.summary())
     return EXIT_OK
+
+
+def _checked_for(project: Project) -> bool:
+    """Before a handbook for an audience is published: every rule `handbook check` enforces,
+    with the same messages. Warnings are printed and do not stop it."""
+    _, problems = _checked(project)
+    if problems:
+        print(format_problems(problems, "text"), file=sys.stderr)
+    if errors := [p for p in problems if p.is_error]:
+        name = audiences.handbook_name(project.audience)
+        print(f"{len(errors)} problem(s): {name} was not built (as `handbook check` says)", file=sys.stderr)
+        return False
+    return True
 
 
 def cmd_serve(project: Project, host: str, port: int, *, full: bool = False) -> int:

@@ -1,131 +1,181 @@
 """The leak check: prove that a built audience's site holds nothing withheld from it.
 
 `audience.view` leaves withheld entries out before anything is rendered; this module checks the
-result, as a partner would receive it. Every file of the built site is read (HTML, JSON, JS,
-XML, Pagefind's chunks, anything gzip-compressed is opened first) and searched for what would
-give a withheld entry away:
+result, as a partner would receive it, the way an auditor would. Every file of the built site
+is read (HTML, JSON, JS, XML, SVG, Pagefind's chunks; gzip and zip files, office documents
+included, are opened first) and searched for what would give a withheld thing away:
 
-- its id and former ids, as whole slugs (a one-word id only as `#id` or `/id/`);
-- its title (three words or more) and the opening words of each sentence of its text;
-- the project's own business: the repository's address, the review accounts in owners.yaml,
-  the owner teams and the playbooks' file paths ("edit this page" and "generated from").
+- a withheld entry's id and former ids, as whole slugs (a one-word id only as `#id` or `/id/`);
+- its title, its keywords, the synonyms kept from the audience and the titles of hand-written
+  pages kept from it, as whole words (a name of one or two words only in a page's content,
+  the search index and downloads: the theme's own words are not evidence);
+- every sentence of its text and of the withheld hand-written pages: short ones whole, longer
+  ones as every run of `WINDOW` words, so that a sentence is found wherever it is cut;
+- the project's own business, as written: the repository's address, the review accounts in
+  owners.yaml, the owner teams and the playbooks' file paths.
 
-Something shared may say the same words as something withheld (two checklists with one item):
-whatever the shared sources themselves contain is not evidence of a leak, and is not searched.
+What the audience's own sources say (two checklists with one item, a term partners use too) is
+not evidence of a leak, and is not searched for; `handbook check` warns about shared text that
+repeats withheld text instead (`generator/partner_rules.py`). A file the check cannot read (a
+PDF, an unknown binary) is refused; images, fonts and media are not text and are counted.
 """
 
 from __future__ import annotations
 
-import contextlib
-import gzip
 import html
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import BaseModel
 
 from . import audience, inline, owners
+from .kinds.defaults import Default
+from .leak_scan import Fingerprint, Leak, Runs, scan_on_every_core, words_of
+from .load import Loc
 from .model import Entry, Item, refs_marker
 from .problems import Problem
+from .search_text import STOP_WORDS
+from .shared_pages import page_title
 from .tag_pages import tag_slug
+from .unpack import MEDIA_FILES
 from .validate import Handbook
 
-SENTENCE_WORDS = 8  # words from the start of each sentence of withheld text
-MIN_SENTENCE_WORDS = 6  # shorter sentences are too common to tell anything
-MIN_TITLE_WORDS = 3
-KEY = 3  # words that index the search
-MAX_FILE_BYTES = 50_000_000
+WINDOW = 8  # words in each run taken from a longer withheld sentence
+MIN_SENTENCE_WORDS = 4  # shorter sentences are too common to tell anything
 _NOT_TEXT = frozenset({"id", "aliases", "see", "keywords", "kind", "owner", "url", "tags", "audience"})
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_WORD = re.compile(r"[a-z0-9]+")
 _SENTENCE_END = re.compile(r"(?<=[.!?:;])\s+|\n\s*\n")
 _LINK_TARGET = re.compile(r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")
+_DEFINITION = re.compile(r"^ {0,3}\[[^\]\n]+\]:.*$", re.MULTILINE)
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n.*?\n---[ \t]*\n", re.DOTALL)
 _TAG = re.compile(r"<[^>]*>")
-_JSON_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
-_MARKUP_FILES = (".html", ".htm", ".xml", ".svg")
 
 
 @dataclass(frozen=True)
-class Fingerprint:
-    words: tuple[str, ...]  # normalised words; for an id, the id itself as one "word"
-    what: str  # "id", "title", "text" or a project string's name
-    origin: Problem  # where it comes from: the withheld entry's position, or the project file
+class HandWritten:
+    """What an audience reads besides the playbooks, and what is kept from it."""
+
+    shared: list[str] = field(default_factory=list)  # its pages as it reads them, its synonyms
+    withheld_pages: list[tuple[str, str]] = field(default_factory=list)  # (file, text) of the others
+    withheld_terms: list[tuple[str, Problem]] = field(default_factory=list)  # synonyms kept from it
 
 
-@dataclass(frozen=True)
-class Leak:
-    fingerprint: Fingerprint
-    file: str  # relative to the site folder
-
-
-def words_of(text: str) -> tuple[str, ...]:
-    return tuple(_WORD.findall(text.lower()))
-
-
-def _source_words(text: str, handbook: Handbook) -> str:
+def source_words(text: str, handbook: Handbook) -> str:
     """Markdown from a playbook as a reader sees its words: links by their words, defaults by
     their values, entities decoded."""
     return html.unescape(_LINK_TARGET.sub("]", inline.words(text, handbook)))
 
 
-def _own_texts(model: BaseModel) -> Iterator[tuple[str, str]]:
-    """(field, text) of a model's own text fields: not those of the models inside it."""
+def page_words(text: str) -> str:
+    """A hand-written page's text as a reader sees its words: without front matter, link
+    targets, link definitions and HTML tags."""
+    text = _DEFINITION.sub("", _FRONT_MATTER.sub("", text))
+    return html.unescape(_TAG.sub(" ", _LINK_TARGET.sub("]", text)))
+
+
+def own_texts(model: BaseModel) -> Iterator[tuple[str, Loc, str]]:
+    """(field, where in the model, text) of a model's own text fields: not those of the
+    models inside it."""
     for name, info in type(model).model_fields.items():
         value = getattr(model, name)
         if name in _NOT_TEXT or refs_marker(info) is not None:
             continue
-        for text in value if isinstance(value, list) else [value]:
-            if isinstance(text, str):
-                yield name, text
+        if isinstance(value, str):
+            yield name, (name,), value
+        elif isinstance(value, list):
+            yield from ((name, (name, i), text) for i, text in enumerate(value) if isinstance(text, str))
 
 
-def withheld_fingerprints(handbook: Handbook, name: str) -> list[Fingerprint]:
-    """What would give away each part of `handbook` that the audience `name` (partners: the
-    one audience besides ourselves so far) does not read."""
+@dataclass(frozen=True)
+class Sentences:
+    """How sentences become fingerprints: those under `shortest` words are skipped, those up
+    to `window` words are taken whole, longer ones as every run of `window` words."""
+
+    window: int = WINDOW
+    shortest: int = MIN_SENTENCE_WORDS
+
+    def prints(self, text: str, origin: Problem, name: str) -> Iterator[Fingerprint]:
+        for sentence in _SENTENCE_END.split(text):
+            found = words_of(sentence)
+            if len(found) < self.shortest:
+                continue
+            for start in range(max(1, len(found) - self.window + 1)):
+                yield Fingerprint(found[start : start + self.window], "text", origin, name=name)
+
+
+def _label_prints(text: str, origin: Problem, name: str) -> list[Fingerprint]:
+    found = words_of(text)
+    return [Fingerprint(found, "title", origin, name=name)] if found else []
+
+
+def withheld_fingerprints(
+    handbook: Handbook, name: str, written: HandWritten | None = None, sentences: Sentences = Sentences()
+) -> list[Fingerprint]:
+    """What would give away each part of `handbook`, and of the hand-written pages, that the
+    audience `name` (partners: the one audience besides ourselves so far) does not read."""
     prints: list[Fingerprint] = []
     for pb in handbook.playbooks:
         for model, shared, loc in audience.walk(pb.model):
             if shared or not isinstance(model, (Entry, Item)):
                 continue
             origin = pb.source.problem(loc, "")
+            name = model.id or pb.model.id
             for slug in [model.id, *model.aliases] if model.id else []:
-                prints.append(Fingerprint((slug,), "id", origin))
-            for field, text in _own_texts(model):
-                plain = _source_words(text, handbook)
-                if field == model.label_field:
-                    if len(found := words_of(plain)) >= MIN_TITLE_WORDS:
-                        prints.append(Fingerprint(found, "title", origin))
-                    continue
-                for sentence in _SENTENCE_END.split(plain):
-                    if len(found := words_of(sentence)) >= MIN_SENTENCE_WORDS:
-                        prints.append(Fingerprint(found[:SENTENCE_WORDS], "text", origin))
+                prints.append(Fingerprint((slug,), "id", origin, name=name))
+            keywords = (words_of(keyword) for keyword in getattr(model, "keywords", ()))
+            prints += [Fingerprint(found, "keyword", origin, name=name) for found in keywords if found]
+            for field_name, _, text in own_texts(model):
+                if isinstance(model, Default) and field_name == "value":
+                    continue  # shown in its place wherever shared text uses it (audience.view)
+                plain = source_words(text, handbook)
+                if field_name == model.label_field:
+                    prints += _label_prints(plain, origin, name)
+                else:
+                    prints += sentences.prints(plain, origin, name)
+    for display, text in written.withheld_pages if written else ():
+        prints += _label_prints(page_title(display, text), Problem(display, 1, 1, ""), display)
+        prints += _page_prints(display, text, sentences)
+    for term, origin in written.withheld_terms if written else ():
+        prints += [Fingerprint(found, "synonym", origin, name=term)] if (found := words_of(term)) else []
     return prints
+
+
+def _page_prints(display: str, text: str, sentences: Sentences) -> Iterator[Fingerprint]:
+    """The sentences of a hand-written page, each at the line its paragraph starts on."""
+    line = 1
+    for block in re.split(r"(\n[ \t]*\n)", text):
+        if block.strip() and not block.lstrip().startswith("---"):
+            yield from sentences.prints(page_words(block), Problem(display, line, 1, ""), display)
+        line += block.count("\n")
 
 
 def project_fingerprints(root: Path, handbook: Handbook, repo_url: str | None) -> list[Fingerprint]:
     """The project's own business, which no page for an audience needs: the repository (edit
-    links), the reviewers and owner teams (CODEOWNERS), the playbooks' files ("generated from")."""
+    links), the reviewers and owner teams (CODEOWNERS), the playbooks' files ("generated from").
+    Each is matched as written: an account `@acme/partner-management` is not the words "acme
+    partner management" on a page of a site named for Acme."""
     prints = []
-    if repo_url:
-        prints.append(
-            Fingerprint(words_of(repo_url), "repository address", _at(root, "mkdocs.yml", repo_url))
-        )
+    if repo_url and (address := re.sub(r"^[a-z][a-z0-9+.-]*://", "", repo_url.lower()).rstrip("/")):
+        prints.append(_literal(address, "repository address", _at(root, "mkdocs.yml", repo_url)))
     team_map, _ = owners.read_owners(root / owners.OWNERS_FILE)
     if team_map is not None:
         for team in team_map.teams:
-            prints.append(Fingerprint(words_of(team), "owner team", _at(root, owners.OWNERS_FILE, team)))
+            prints.append(_literal(team, "owner team", _at(root, owners.OWNERS_FILE, team)))
         accounts = [*team_map.default, *(a for listed in team_map.teams.values() for a in listed)]
-        prints += [
-            Fingerprint(words_of(a), "reviewer account", _at(root, owners.OWNERS_FILE, a)) for a in accounts
-        ]
+        prints += [_literal(a, "reviewer account", _at(root, owners.OWNERS_FILE, a)) for a in accounts]
     for pb in handbook.playbooks:
-        prints.append(
-            Fingerprint(words_of(pb.source.display), "source file", Problem(pb.source.display, 1, 1, ""))
-        )
-        prints.append(Fingerprint(words_of(pb.model.owner), "owner team", pb.source.problem(("owner",), "")))
+        prints.append(_literal(pb.source.display, "source file", Problem(pb.source.display, 1, 1, "")))
+        prints.append(_literal(pb.model.owner, "owner team", pb.source.problem(("owner",), "")))
     return [fp for fp in prints if fp.words]
+
+
+def _literal(text: str, what: str, origin: Problem) -> Fingerprint:
+    """A project string without spaces (an account, a path, an address) is matched as written;
+    one with spaces (a team called "Partner Management Office") as words."""
+    text = text.strip().lower()
+    return Fingerprint(words_of(text), what, origin, literal="" if re.search(r"\s", text) else text)
 
 
 def _at(root: Path, name: str, text: str) -> Problem:
@@ -138,81 +188,57 @@ def _at(root: Path, name: str, text: str) -> Problem:
     return Problem(name, number, 1, "")
 
 
-def shared_text(handbook: Handbook, pages: list[str]) -> tuple[str, set[str]]:
-    """Everything the audience is meant to read, as normalised words and as slugs: the text, ids
-    and tags of what the whole `handbook` shares with it (decided afresh, not taken from the view
-    the build used, so that a fault in the view cannot hide itself), its hand-written pages and
-    search synonyms."""
-    texts = list(pages)
+@dataclass(frozen=True)
+class SharedText:
+    """Everything an audience is meant to read, as words and as slugs."""
+
+    words: tuple[str, ...]
+    slugs: frozenset[str]
+
+
+def _without_stop_words(words: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(word for word in words if word not in STOP_WORDS)
+
+
+def shared_text(handbook: Handbook, written: HandWritten) -> SharedText:
+    """Everything the audience is meant to read: the text, ids and tags of what the whole
+    `handbook` shares with it (decided afresh, not taken from the view the build used, so that
+    a fault in the view cannot hide itself), its pages as it reads them and its synonyms."""
+    texts = list(written.shared)
     for pb in handbook.playbooks:
         for model, shared, _ in audience.walk(pb.model):
             if shared:  # its text, and its ids (the shared entry's URL, anchor, short link)
-                texts += [_source_words(text, handbook) for _, text in _own_texts(model)]
+                texts += [source_words(text, handbook) for _, _, text in own_texts(model)]
                 texts += [getattr(model, "id", None) or "", *getattr(model, "aliases", ())]
+                texts += getattr(model, "keywords", [])
         if audience.PARTNERS in (audience.own_audience(pb.model) or ()):  # tag pages and anchors
             texts += [f"{tag} {tag_slug(tag)}" for tag in pb.model.tags]
+    texts += (f"{cls.spec.title}\n{cls.spec.intro}" for cls in handbook.kinds_used())  # the kinds' own words
     joined = "\n".join(texts)
-    return " " + " ".join(words_of(joined)) + " ", set(_SLUG.findall(joined.lower()))
+    return SharedText(words_of(joined), frozenset(_SLUG.findall(joined.lower())))
 
 
-def without_shared(prints: list[Fingerprint], words: str, slugs: set[str]) -> list[Fingerprint]:
-    """The fingerprints that the shared text does not contain itself."""
-    kept = []
+def without_shared(prints: Iterable[Fingerprint], shared: SharedText) -> list[Fingerprint]:
+    """The fingerprints that the shared text does not contain itself, each once. A run of
+    words counts as shared without its stop words too: the search index keeps only the words
+    search looks at, so "review the health of the transfer" is "review health transfer" there."""
+    kept: dict[tuple[tuple[str, ...], str], Fingerprint] = {}
     for fp in prints:
-        if fp.what == "id":
-            if fp.words[0] not in slugs:
-                kept.append(fp)
-        elif f" {' '.join(fp.words)} " not in words:
-            kept.append(fp)
-    return kept
-
-
-def readable(path: Path) -> str:
-    """A built file as text: decompressed if gzip (sitemap.xml.gz, Pagefind's chunks)."""
-    data = path.read_bytes()[:MAX_FILE_BYTES]
-    if data[:2] == b"\x1f\x8b":
-        with contextlib.suppress(OSError, EOFError):  # not gzip after all: read it as it is
-            data = gzip.decompress(data)[:MAX_FILE_BYTES]
-    return data.decode("utf-8", errors="replace")
-
-
-def _as_words(path: Path, text: str) -> tuple[str, ...]:
-    text = _JSON_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), text)
-    if path.suffix in _MARKUP_FILES:
-        text = _TAG.sub(" ", text)
-    return words_of(html.unescape(text))
-
-
-def _id_found(text: str, slug: str) -> bool:
-    """A one-word id counts only where it can only be an id: an anchor or a path segment."""
-    return f"#{slug}" in text or f"/{slug}/" in text
-
-
-def scan(site: Path, prints: list[Fingerprint], files: list[Path]) -> list[Leak]:
-    """Every fingerprint found in `files`, the files of the site in the folder `site`."""
-    ids: dict[str, list[Fingerprint]] = {}
-    by_key: dict[tuple[str, ...], list[Fingerprint]] = {}
-    for fp in prints:
-        if fp.what == "id":
-            ids.setdefault(fp.words[0], []).append(fp)
-        else:
-            by_key.setdefault(fp.words[:KEY], []).append(fp)
-    leaks = []
-    for path in files:
-        text = readable(path)
-        lower = text.lower()
-        rel = path.relative_to(site).as_posix()
-        found: list[Fingerprint] = []
-        for slug in set(_SLUG.findall(lower)) & ids.keys():
-            if "-" in slug or _id_found(lower, slug):
-                found += ids[slug]
-        tokens = _as_words(path, text)
-        for i in range(len(tokens)):
-            for fp in by_key.get(tokens[i : i + KEY], ()):
-                if tokens[i : i + len(fp.words)] == fp.words:
-                    found.append(fp)
-        leaks += [Leak(fp, rel) for fp in dict.fromkeys(found)]
-    return leaks
+        kept.setdefault((fp.words, fp.literal), fp)
+    slugs = {key for key, fp in kept.items() if fp.what == "id" or _SLUG.fullmatch(fp.literal or "-")}
+    runs, bare = Runs(), Runs()
+    original: dict[int, tuple[tuple[str, ...], str]] = {}  # a stripped copy's id() → its key
+    for key, fp in kept.items():
+        if key not in slugs:
+            runs.add(fp)
+            if stripped := _without_stop_words(fp.words):
+                copy = Fingerprint(stripped, fp.what, fp.origin)
+                original[id(copy)] = key
+                bare.add(copy)
+    found = {(fp.words, fp.literal) for fp in runs.found_in(shared.words)}
+    found |= {original[id(fp)] for fp in bare.found_in(_without_stop_words(shared.words))}
+    found |= {key for key in slugs if (key[1] or key[0][0]) in shared.slugs}
+    return [fp for key, fp in kept.items() if key not in found]
 
 
 def problems(leaks: list[Leak], site_name: str) -> list[Problem]:
@@ -222,10 +248,10 @@ def problems(leaks: list[Leak], site_name: str) -> list[Problem]:
         by_origin.setdefault(leak.fingerprint.origin, []).append(leak)
     found = []
     for origin, on in by_origin.items():
-        first = on[0]
+        first = min(on, key=lambda leak: (leak.fingerprint.what != "id", leak.file))  # an id says most
         files = sorted({leak.file for leak in on})
         more = f" (and {len(files) - 1} other file(s))" if len(files) > 1 else ""
-        shown = " ".join(first.fingerprint.words)
+        shown = first.fingerprint.literal or " ".join(first.fingerprint.words)
         found.append(
             Problem(
                 origin.path,
@@ -238,28 +264,49 @@ def problems(leaks: list[Leak], site_name: str) -> list[Problem]:
     return found
 
 
+def unreadable_problems(unreadable: list[tuple[str, str]], site_name: str, root: Path) -> list[Problem]:
+    """A file the check cannot read is refused: what it cannot read, it cannot vouch for."""
+    found = []
+    for rel, why in unreadable:
+        source = f"content/{rel}" if (root / "content" / rel).is_file() else rel
+        found.append(
+            Problem(
+                source,
+                1,
+                1,
+                f"the leak check cannot read '{rel}' ({why}), so it cannot be published in {site_name}: "
+                "share it as text, Markdown, CSV or an office document, or stop sharing it",
+            )
+        )
+    return found
+
+
 @dataclass(frozen=True)
 class Report:
     problems: list[Problem]
     files: int  # files searched
     fingerprints: int  # what was searched for
     site_name: str  # "the partner handbook"
+    media: int = 0  # images, fonts and other media: not text, not searched
 
     def summary(self) -> str:
         """The line `handbook build` and `handbook check` print after a clean check."""
+        media = f" ({self.media} images, fonts or media not read: they are not text)" if self.media else ""
         return (
             f"leak check: {self.files} files of {self.site_name} searched for {self.fingerprints} "
-            "traces of what is withheld from it: none found"
+            f"traces of what is withheld from it: none found{media}"
         )
 
 
 def check_site(
-    site: Path, root: Path, whole: Handbook, name: str, pages: list[str], repo_url: str | None
+    site: Path, root: Path, whole: Handbook, name: str, written: HandWritten, repo_url: str | None
 ) -> Report:
     """Search the site built for the audience `name` for everything withheld from it."""
-    prints = withheld_fingerprints(whole, name) + project_fingerprints(root, whole, repo_url)
-    words, slugs = shared_text(whole, pages)
-    prints = list({fp.words: fp for fp in reversed(without_shared(prints, words, slugs))}.values())
+    prints = withheld_fingerprints(whole, name, written) + project_fingerprints(root, whole, repo_url)
+    prints = without_shared(prints, shared_text(whole, written))
     files = sorted(p for p in site.rglob("*") if p.is_file())
     site_name = audience.handbook_name(name)
-    return Report(problems(scan(site, prints, files), site_name), len(files), len(prints), site_name)
+    leaks, unreadable = scan_on_every_core(site, prints, files)
+    found = problems(leaks, site_name) + unreadable_problems(unreadable, site_name, root)
+    media = sum(1 for p in files if p.suffix.lower() in MEDIA_FILES)
+    return Report(found, len(files) - media, len(prints), site_name, media)

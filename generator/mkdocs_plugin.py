@@ -128,6 +128,9 @@ class AudienceSite(Config):  # type: ignore[no-untyped-call]
     site_dir = config_options.Optional(config_options.Type(str))  # default: site-partners
     banner = config_options.Optional(config_options.Type(str))  # plain text across the top of every page
     ask_url = config_options.Optional(config_options.Type(str))  # default: none (our issues are internal)
+    # Files in content/ besides the pages (images, downloads) that partners may have: glob
+    # patterns from content/ (generator/shared_pages.py). Every other file is internal.
+    files = config_options.ListOfItems(config_options.Type(str), default=[])
 
 
 class HandbookConfig(Config):  # type: ignore[no-untyped-call]
@@ -381,18 +384,19 @@ class HandbookPlugin(BasePlugin[HandbookConfig]):  # type: ignore[no-untyped-cal
         errors = self.panel_errors
         return without_indentation(with_error_panel(output_content, errors) if errors else output_content)
 
-    @event_priority(100)  # the workers' pages are complete before any plugin looks at the site
+    @event_priority(100)  # the search index is complete before any other plugin looks at the site
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Wait for the page workers, then write the search index of the engine chosen: from
-        the playbooks' entry documents and the sections of the hand-written pages, with
-        synonyms and compounds added."""
+        """Take in what the page workers gathered (joined when this process had built its share
+        of the pages), then write the search index of the engine chosen: from the playbooks'
+        entry documents and the sections of the hand-written pages, with synonyms and
+        compounds added."""
         self.pruned.restore()
-        started = time.perf_counter()
         if reports := self.workers.join():
             gathered = [self.page_docs, *(report.gathered for report in reports)]
             found = ((uri, g.get(uri)) for uri in self.workers.order for g in gathered)
             self.page_docs = {uri: docs for uri, docs in found if docs is not None}
-            self._timed("waiting for the page workers", started)
+            if self.last_good is not None:
+                self.last_good.timings["waiting for the page workers"] = self.workers.waited
         if self.last_good is not None and not (self.search_mode == "pagefind" and self.incremental):
             started = time.perf_counter()
             settings = self.last_good.search_settings

@@ -21,8 +21,10 @@ from . import (
     inline,
     kind_docs,
     layout,
+    leaks,
     owners,
     page_links,
+    partner_rules,
     render,
     review,
     rules,
@@ -79,7 +81,10 @@ class Project:
     def content_sources(self) -> dict[str, Path]:
         """Hand-written files by docs-relative path (CONTRIBUTING.md is published too), as this
         project's audience reads them."""
-        return shared_pages.pages_for(self.audience, self.all_content_sources())
+        shared_files = []  # files besides the pages that mkdocs.yml shares with the audience
+        if self.audience != audiences.INTERNAL:
+            shared_files = site_config.plugin_strings(self.config_file, self.audience, "files")
+        return shared_pages.pages_for(self.audience, self.all_content_sources(), shared_files)
 
     def all_content_sources(self) -> dict[str, Path]:
         """Every hand-written file, whichever handbook publishes it, by its path in content/."""
@@ -210,6 +215,8 @@ def check(project: Project) -> tuple[Handbook, list[Problem]]:
         for other, view in in_use:
             if other.audience != project.audience:
                 problems += _links_problems(other, view)[1]
+            if other.audience != audiences.INTERNAL:
+                problems += audience_problems(other, handbook, view)
         problems += derived.stale(derived_files(project, handbook, in_use), handbook)
         problems += render_problems(project.root, project.kinds_dir, handbook, {p.path for p in problems})
         problems += content_clashes(
@@ -236,6 +243,28 @@ def audiences_in_use(project: Project, handbook: Handbook) -> list[tuple[Project
         if view.playbooks or any(v and v[1] == name for v in variants) or other.manifest_file.is_file():
             used.append((other, view))
     return used
+
+
+def audience_problems(project: Project, whole: Handbook, view: Handbook) -> list[Problem]:
+    """What the sources of an audience's handbook must not do (generator/partner_rules.py)."""
+    name, pages = project.audience, project.content_sources()
+    pieces = list(partner_rules.shared_pieces(whole, pages, project.root, name))
+    problems = partner_rules.internal_links(pieces, project.config_file, name)
+    problems += partner_rules.unshared_files(pages, project.all_content_sources(), project.root, name)
+    withheld = leaks.HandWritten(withheld_pages=withheld_pages(project))
+    problems += partner_rules.repeated_text(pieces, whole, name, withheld)
+    published, _ = urls.read_manifest(project.manifest_file)
+    return problems + partner_rules.newly_shared(view, published, project.manifest_file, name)
+
+
+def withheld_pages(project: Project) -> list[tuple[str, str]]:
+    """(file, text) of each hand-written page that the project's audience does not read."""
+    kept = set(project.content_sources().values())
+    return [
+        (src.relative_to(project.root).as_posix(), src.read_text(encoding="utf-8", errors="replace"))
+        for path, src in project.all_content_sources().items()
+        if path.endswith(".md") and src not in kept
+    ]
 
 
 def derived_files(
@@ -360,7 +389,18 @@ def links_map(handbook: Handbook, plan: urls.RedirectPlan) -> dict[str, str]:
 
 
 def _content(project: Project) -> list[tuple[Output, str]]:
-    return content_outputs(project.content_sources(), project.root)
+    """The hand-written files the project's audience reads, its pages as it reads them."""
+    found = content_outputs(project.content_sources(), project.root)
+    if project.audience == audiences.INTERNAL:
+        return found
+    return [(_for_audience(out, project.audience), src) for out, src in found]
+
+
+def _for_audience(out: Output, audience: str) -> Output:
+    if not out.path.endswith(".md"):
+        return out
+    text = shared_pages.for_audience(audience, out.data.decode("utf-8", errors="replace"))
+    return Output(out.path, text.encode("utf-8"))
 
 
 def _with_id_links(out: Output, handbook: Handbook) -> Output:
@@ -490,7 +530,7 @@ def generate(
         timings=clock.laps,
         make_search_docs=make_search_docs,
         pages=[page.path for page in pages],
-        search_settings=settings,
+        search_settings=settings.for_audience(project.audience),
         whole=whole,
         tag_urls={tag.slug: tag.url for tag in tags},
     )

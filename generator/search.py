@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import subprocess
 import sys
 import tempfile
@@ -55,6 +56,7 @@ RECORDS_PER_INDEX = 6000  # documents in one Pagefind index (5,431 of them: Page
 # its weight; Pagefind counts a word by its weight (up to 10; the search box sets its ranking to
 # use raw weighted counts) but caps the count, which is one reason the search box ranks its best
 # candidates again by their titles (query.js, `rerank`).
+_SENTENCE = re.compile(r"(?<=[.!?;:])\s+|\n\s*\n")  # where a sentence of a search document ends
 FIELD_WEIGHTS = {"t": 10.0, "k": 6.0, "c": 1.5, "x": 1.0, "a": 0.6, "g": 0.4}
 
 
@@ -125,9 +127,17 @@ def pagefind_record(doc: SearchDoc) -> str:
     found only where a text says "IT"). What a result shows (title, page, text) and where it
     links are metadata, kept apart."""
     weight = {name: min(w, 10.0) for name, w in FIELD_WEIGHTS.items()}
-    fields = {"t": doc.title, "k": " ".join(doc.keywords), "c": doc.context, "x": doc.text,
-              "a": " ".join(doc.alt), "g": doc.tags}  # fmt: skip
-    searched = {name: " ".join(searchable(value)) for name, value in fields.items()}
+    fields = {"t": [doc.title], "k": doc.keywords, "c": [doc.context], "x": [doc.text], "a": doc.alt,
+              "g": [doc.tags]}  # fmt: skip
+    # Each term and sentence keeps its end: to search, a full stop is nothing; to the leak check,
+    # words either side of it do not follow each other.
+    pieces = {
+        name: (piece for part in parts for piece in _SENTENCE.split(part)) for name, parts in fields.items()
+    }
+    searched = {
+        name: ". ".join(" ".join(found) for piece in each if (found := searchable(piece)))
+        for name, each in pieces.items()
+    }
     body = "".join(
         f'<p data-pagefind-weight="{weight[name]}">{html.escape(text)}</p>'
         for name, text in searched.items()

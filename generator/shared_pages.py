@@ -3,18 +3,24 @@
 A page in `content/` is internal unless its front matter says `audience: [internal, partners]`.
 A page written only for partners is named with the audience before `.md`: `index.partners.md`
 is the partner handbook's home page, in place of `index.md`, and the internal handbook leaves
-it out. Other files (styles, scripts, images) are in every handbook.
+it out. Other files (images, downloads) are internal too, unless mkdocs.yml shares them:
+`plugins: - handbook: partners: files:` lists glob patterns from `content/`.
+
+A page partners read reaches them without its HTML comments: they are notes to whoever edits
+the page (`for_audience`).
 """
 
 from __future__ import annotations
 
+import fnmatch
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import yaml
 
 from .model import AUDIENCES
-from .page_links import position
+from .page_links import blank_code, position
 from .problems import Problem
 
 INTERNAL = AUDIENCES[0]
@@ -24,6 +30,7 @@ _TITLE_LINE = re.compile(r"^title[ \t]*:[ \t]*(.*?)[ \t]*$", re.MULTILINE)
 _FIRST_HEADING = re.compile(r"^#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*$", re.MULTILINE)
 _ATTR_LIST = re.compile(r"[ \t]*\{[^}]*\}[ \t]*$")
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 
 
 def variant_of(path: str) -> tuple[str, str] | None:
@@ -80,17 +87,40 @@ def page_problems(display: str, text: str) -> list[Problem]:
     return [Problem(display, *position(text, offset), problem)] if problem else []
 
 
-def pages_for(audience: str, sources: dict[str, Path]) -> dict[str, Path]:
-    """The hand-written files `audience` reads, by the path they are published under."""
+def pages_for(audience: str, sources: dict[str, Path], shared_files: Sequence[str] = ()) -> dict[str, Path]:
+    """The hand-written files `audience` reads, by the path they are published under: pages
+    shared in their front matter, and other files that match a pattern of `shared_files`."""
     chosen: dict[str, Path] = {}
     for path, src in sources.items():
         variant = variant_of(path)
         if variant is not None:
             if variant[1] == audience:
                 chosen[variant[0]] = src
-        elif not path.endswith(".md") or audience == INTERNAL or audience in _audience_of(src):
+        elif audience == INTERNAL or _shares(audience, path, src, shared_files):
             chosen.setdefault(path, src)
     return chosen
+
+
+def _shares(audience: str, path: str, src: Path, shared_files: Sequence[str]) -> bool:
+    """A page shares itself in its front matter; another file, by a pattern in mkdocs.yml."""
+    return audience in _audience_of(src) if path.endswith(".md") else file_shared(path, shared_files)
+
+
+def file_shared(path: str, patterns: Sequence[str]) -> bool:
+    """Whether a file of content/ (not a page) matches a pattern that shares it."""
+    return any(fnmatch.fnmatchcase(path, pattern.strip("/")) for pattern in patterns)
+
+
+def for_audience(audience: str, text: str) -> str:
+    """A page as `audience` reads it: for any audience but ourselves, without HTML comments
+    (outside code, where they are examples)."""
+    if audience == INTERNAL:
+        return text
+    prose = blank_code(text)
+    spans = [match.span() for match in _COMMENT.finditer(prose)]
+    for start, end in reversed(spans):
+        text = text[:start] + text[end:]
+    return text
 
 
 def _audience_of(path: Path) -> list[str]:

@@ -20,11 +20,12 @@ from mkdocs.commands.serve import serve as mkdocs_serve
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
-from . import leaks
+from . import leaks, pipeline
 from .audience import INTERNAL
 from .mkdocs_plugin import AUDIENCE_VARIABLE, HandbookPlugin
 from .pipeline import Generated, Project
 from .problems import Problem
+from .search_settings import read_search_settings
 from .write import replace_dir, restore_interrupted_swap
 
 
@@ -164,19 +165,33 @@ def _leak_check(
     if project.audience == INTERNAL or generated.whole is None:
         return None
     started = time.perf_counter()
-    pages = shared_sources(project)
-    report = leaks.check_site(site, project.root, generated.whole, project.audience, pages, repo_url)
+    written = hand_written(project)
+    report = leaks.check_site(site, project.root, generated.whole, project.audience, written, repo_url)
     generated.timings["leak check"] = time.perf_counter() - started
     if report.problems:
         raise ContentProblems(report.problems)
     return report
 
 
-def shared_sources(project: Project) -> list[str]:
-    """What the audience reads besides the playbooks: its pages, and the search synonyms."""
-    pages = [src for path, src in project.content_sources().items() if path.endswith(".md")]
-    pages += [project.search_file] if project.search_file.is_file() else []
-    return [src.read_text(encoding="utf-8", errors="replace") for src in pages]
+def hand_written(project: Project) -> leaks.HandWritten:
+    """What the audience reads besides the playbooks (its pages as the build wrote them, with
+    links to what it does not read reduced to words; its synonyms), and what is kept from it:
+    the other hand-written pages and synonym groups."""
+    chosen = project.content_sources()
+    pages = [project.build_dir / path for path in chosen if path.endswith(".md")]
+    settings, _ = read_search_settings(project.search_file)
+    shared = [path.read_text(encoding="utf-8", errors="replace") for path in pages if path.is_file()]
+    # the groups it reads, decided here from search.yaml, not by the filter the build used
+    readers = zip(settings.synonyms, settings.audiences, strict=True)
+    shared += [" ".join(terms) for terms, audiences in readers if project.audience in audiences]
+    withheld_pages = pipeline.withheld_pages(project)
+    display = project.search_file.name
+    terms = [
+        (term, Problem(display, line, 1, ""))
+        for group, line in settings.withheld(project.audience)
+        for term in group
+    ]
+    return leaks.HandWritten(shared, withheld_pages, terms)
 
 
 def _site_dir(project: Project, plugin: HandbookPlugin) -> Path:

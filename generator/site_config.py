@@ -116,8 +116,11 @@ def child(mapping: yaml.Node | None, name: str) -> yaml.Node | None:
     return next((value for key, value in mapping.value if getattr(key, "value", None) == name), None)
 
 
-def plugin_strings(config_file: Path, option: str) -> list[str]:
-    """A list of strings among the `handbook` plugin's options in mkdocs.yml ([] if unset)."""
-    node = child(handbook_options(child(compose(config_file), "plugins")), option)
+def plugin_strings(config_file: Path, *option: str) -> list[str]:
+    """A list of strings among the `handbook` plugin's options in mkdocs.yml ([] if unset):
+    `option` is its name, or the names leading to it (`"partners", "files"`)."""
+    node = handbook_options(child(compose(config_file), "plugins"))
+    for name in option:
+        node = child(node, name)
     items = node.value if isinstance(node, yaml.SequenceNode) else []
     return [str(item.value) for item in items if isinstance(item, yaml.ScalarNode)]

@@ -322,7 +322,9 @@ def test_report_partners_lists_every_reference_from_a_shared_entry_to_an_interna
     )
 
 
-def test_a_hand_written_page_is_internal_unless_its_front_matter_shares_it(tmp_path: Path) -> None:
+def test_a_hand_written_file_is_internal_unless_its_front_matter_or_mkdocs_yml_shares_it(
+    tmp_path: Path,
+) -> None:
     content = tmp_path / "content"
     content.mkdir()
     (content / "index.md").write_text("# Internal home\n")
@@ -330,12 +332,22 @@ def test_a_hand_written_page_is_internal_unless_its_front_matter_shares_it(tmp_p
     (content / "shared.md").write_text("---\naudience: [internal, partners]\n---\n# Shared\n")
     (content / "private.md").write_text("---\ntitle: Private\n---\n# Private\n")
     (content / "style.css").write_text("body {}\n")
+    (content / "files").mkdir()
+    (content / "files" / "rate-card.csv").write_text("role,day rate\n")
+    (content / "files" / "partner-kit.docx").write_bytes(b"PK")
     (content / "bad.md").write_text("---\naudience: everyone\n---\n# Bad\n")
     project = Project(tmp_path)
-    assert sorted(project.content_sources()) == ["bad.md", "index.md", "private.md", "shared.md", "style.css"]
+    everything = ["bad.md", "files/partner-kit.docx", "files/rate-card.csv", "index.md", "private.md"]
+    assert sorted(project.content_sources()) == [*everything, "shared.md", "style.css"]
     partners = project.for_audience("partners").content_sources()
-    assert sorted(partners) == ["index.md", "shared.md", "style.css"]
+    assert sorted(partners) == ["index.md", "shared.md"]  # no file besides pages, until shared
     assert partners["index.md"].name == "index.partners.md"
+    (tmp_path / "mkdocs.yml").write_text(
+        "site_name: x\nplugins:\n  - handbook:\n      partners:\n"
+        '        files: ["*.css", "files/partner-*"]\n'
+    )
+    partners = project.for_audience("partners").content_sources()
+    assert sorted(partners) == ["files/partner-kit.docx", "index.md", "shared.md", "style.css"]
     from generator.shared_pages import page_problems
 
     assert [str(p) for p in page_problems("content/bad.md", (content / "bad.md").read_text())] == [

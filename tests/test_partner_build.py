@@ -13,6 +13,7 @@ import gzip
 import json
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,9 +21,9 @@ import yaml
 from conftest import REPOSITORY as REPO_URL
 from conftest import run_handbook
 
-from generator import audience, leaks, pipeline
+from generator import audience, leak_scan, leaks, pipeline, unpack
 from generator.pipeline import Project, check_playbooks
-from generator.site import ContentProblems, build_site, shared_sources
+from generator.site import ContentProblems, build_site, hand_written
 from generator.validate import EntryInfo, Handbook
 
 
@@ -46,7 +47,7 @@ def partner_settings(root: Path) -> dict[str, str]:
 
 
 def every_text(site: Path) -> str:
-    return "\n".join(leaks.readable(p) for p in sorted(site.rglob("*")) if p.is_file())
+    return "\n".join(unpack.readable(p) for p in sorted(site.rglob("*")) if p.is_file())
 
 
 def test_the_partner_handbook_holds_the_shared_entries_and_nothing_else(partner_site: Path) -> None:
@@ -205,8 +206,8 @@ def test_the_leak_check_finds_what_is_planted_in_each_kind_of_file(
         path = next(p for p in plants if p.endswith(".html"))
     entry = plants[path]
     whole, _ = handbooks(partner_site)
-    pages = shared_sources(Project(partner_site, "partners"))
-    report = leaks.check_site(site, partner_site, whole, "partners", pages, REPO_URL)
+    written = hand_written(Project(partner_site, "partners"))
+    report = leaks.check_site(site, partner_site, whole, "partners", written, REPO_URL)
     where = entry.source.problem((*entry.loc, "id"), "")
     mine = [p for p in report.problems if p.path == entry.source.display and abs(p.line - where.line) <= 1]
     assert mine, [str(p) for p in report.problems]
@@ -288,3 +289,31 @@ def test_the_whole_handbook_builds_both_sites_from_one_clone(handbook: Path) -> 
     name = partner_settings(handbook)["site_name"]
     assert name in (handbook / "site-partners" / "index.html").read_text()
     assert name not in (handbook / "site" / "index.html").read_text()
+
+
+def test_the_leak_check_finds_the_same_on_every_core_as_in_one_process(
+    planted: tuple[Path, dict[str, EntryInfo]], partner_site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large site is searched by a process per core: the same finds, in the same order."""
+    site, plants = planted
+    whole, _ = handbooks(partner_site)
+    prints = leaks.withheld_fingerprints(whole, "partners")
+    files = sorted(p for p in site.rglob("*") if p.is_file())
+    monkeypatch.setattr(leak_scan, "FILES_PER_PROCESS", 1)  # this small site, as a large one is searched
+    monkeypatch.setattr(leak_scan.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    # A test run with a browser open has threads, which the check never forks beside; the
+    # processes here only read files, so let them fork.
+    monkeypatch.setattr(leak_scan.threading, "active_count", lambda: 1)
+    forked: list[int] = []
+    monkeypatch.setattr(leak_scan, "ProcessPoolExecutor", _counting(leak_scan.ProcessPoolExecutor, forked))
+    one, every = leak_scan.scan(site, prints, files), leak_scan.scan_on_every_core(site, prints, files)
+    assert forked == [2]  # two processes searched
+    assert every == one and {leak.file for leak in one[0]} >= set(plants)
+
+
+def _counting(pool: type, counts: list[int]) -> Callable[..., object]:
+    def start(workers: int, **options: object) -> object:
+        counts.append(workers)
+        return pool(workers, **options)
+
+    return start

@@ -179,7 +179,7 @@
       ? done + " of " + items.length + " items done for “" + state.current + "”"
       : done + " of " + items.length + " criteria scored for “" + state.current + "”: total " + percent(r.total);
     tool.querySelector(".hb-print-header").textContent =
-      "Engagement: " + state.current + " · Printed " + today() + " · Playbook last reviewed " + tool.dataset.reviewed;
+      "Engagement: " + state.current + " · Printed " + today() + reviewed();
     var area = document.querySelector(".hb-results");
     if (!area) return;
     var html = '<p class="hb-total">Weighted total: <strong>' + (r.total === null ? "not scored yet" : percent(r.total)) +
@@ -200,11 +200,13 @@
 
   // --- export -----------------------------------------------------------------------------
   function today() { return new Date().toISOString().slice(0, 10); }
+  // The internal handbook says when the playbook was last reviewed; the partner handbook has no review dates.
+  function reviewed() { return tool.dataset.reviewed ? " · Playbook last reviewed " + tool.dataset.reviewed : ""; }
   function slug() { return (playbook + "-" + state.current).toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, ""); }
   function csvCell(value) { var text = String(value); return /[",\n]/.test(text) ? '"' + text.replace(/"/g, '""') + '"' : text; }
   function toMarkdown() {
     var lines = ["# " + tool.dataset.title, "",
-      "Engagement: " + state.current + " · Exported " + today() + " · Playbook last reviewed " + tool.dataset.reviewed, ""];
+      "Engagement: " + state.current + " · Exported " + today() + reviewed(), ""];
     if (kind === "checklist") {
       var current = null;
       items.forEach(function (item) {
