@@ -4,8 +4,9 @@ A fingerprint is a run of words (a sentence, a title), an id, or a project strin
 written. Each file is read as a reader could (`unpack`), turned into words with a break where
 a fingerprint cannot go on (the end of a sentence, of an element of a page, of a JSON string),
 and looked up in an index of the fingerprints by their first words. A name of one or two
-words is looked for in a page's content, the search index and downloads only: the theme's own
-words (its scripts, its navigation labels) are not evidence. A large site is searched by a
+words, and any run of fewer than `MIN_RUN_LETTERS` letters, is looked for in a page's content,
+the search index and downloads only: the theme's own words (its scripts, its navigation
+labels) are not evidence. A large site is searched by a
 forked process per core, with the same finds in the same order as one process.
 """
 
@@ -30,7 +31,8 @@ KEY = 3  # words that index the search
 FILES_PER_PROCESS = 1000  # a site with fewer files a core is searched in this process alone
 BREAK = "\x00"  # between two runs of words that a fingerprint cannot span: no word is this
 MIN_NAME_LETTERS = 4  # a shorter name ("T&M") names nothing in particular
-LONG_NAME_WORDS = 3  # a name this long is searched for everywhere, as sentences are
+LONG_NAME_WORDS = 3  # a name this long is searched for everywhere, as sentences are...
+MIN_RUN_LETTERS = 16  # ...if it has this many letters; a shorter run ("a b c d") only in content
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _WORD = re.compile(r"[a-z0-9]+")
 _TAG = re.compile(r"<[^>]*>")
@@ -127,10 +129,14 @@ class _Index:
                 self.literals.setdefault(fp.literal, []).append(fp)
             elif fp.what == "id":
                 self.ids.setdefault(fp.words[0], []).append(fp)
-            elif fp.what == "text" or len(fp.words) >= LONG_NAME_WORDS:
+            elif (fp.what == "text" or len(fp.words) >= LONG_NAME_WORDS) and _letters(fp) >= MIN_RUN_LETTERS:
                 self.everywhere.add(fp)
-            elif len("".join(fp.words)) >= MIN_NAME_LETTERS:
+            elif _letters(fp) >= MIN_NAME_LETTERS:
                 self.in_content.add(fp)
+
+
+def _letters(fp: Fingerprint) -> int:
+    return sum(map(len, fp.words))
 
 
 class Runs:
