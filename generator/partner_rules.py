@@ -52,7 +52,7 @@ def shared_pieces(whole: Handbook, pages: dict[str, Path], root: Path, name: str
                     yield SharedPiece(text, pb.source.problem((*loc, *at), ""), page=False)
     for path, src in pages.items():
         if path.endswith(".md"):
-            text = for_audience(name, src.read_text(encoding="utf-8", errors="replace"))
+            text = for_audience(name, src.read_text(encoding="utf-8", errors="replace"), keep_positions=True)
             yield SharedPiece(text, Problem(src.relative_to(root).as_posix(), 1, 1, ""), page=True)
 
 

@@ -111,15 +111,17 @@ def file_shared(path: str, patterns: Sequence[str]) -> bool:
     return any(fnmatch.fnmatchcase(path, pattern.strip("/")) for pattern in patterns)
 
 
-def for_audience(audience: str, text: str) -> str:
+def for_audience(audience: str, text: str, *, keep_positions: bool = False) -> str:
     """A page as `audience` reads it: for any audience but ourselves, without HTML comments
-    (outside code, where they are examples)."""
+    (outside code, where they are examples). With `keep_positions`, each comment is blanked
+    instead, so that a problem found in the rest is at its line and column in the file."""
     if audience == INTERNAL:
         return text
     prose = blank_code(text)
     spans = [match.span() for match in _COMMENT.finditer(prose)]
     for start, end in reversed(spans):
-        text = text[:start] + text[end:]
+        gone = re.sub(r"[^\n]", " ", text[start:end]) if keep_positions else ""
+        text = text[:start] + gone + text[end:]
     return text
 
 

@@ -242,9 +242,10 @@ def test_a_shared_answer_that_links_the_internal_handbook_is_refused(handbook: P
 
 
 def test_a_shared_page_that_links_the_internal_handbook_is_refused(handbook: Path) -> None:
-    share_page(handbook, "working-notes.md", "Ask us.\n\n[more]: https://handbook.example.com/handbook/faq/")
+    body = "Ask us. <!-- a note\nover two lines -->\n\n[more]: https://handbook.example.com/handbook/faq/"
+    share_page(handbook, "working-notes.md", body)  # the comment does not move the line reported
     address = r"'https://handbook\.example\.com/handbook/faq/'"
-    refused(handbook, rf"content/working-notes\.md:8:9: error: {address} links the internal handbook")
+    refused(handbook, rf"content/working-notes\.md:9:9: error: {address} links the internal handbook")
 
 
 def test_an_id_named_on_the_partner_home_page_is_not_exempt_elsewhere(handbook: Path) -> None:
