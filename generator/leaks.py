@@ -121,19 +121,19 @@ def withheld_fingerprints(
             if shared or not isinstance(model, (Entry, Item)):
                 continue
             origin = pb.source.problem(loc, "")
-            name = model.id or pb.model.id
+            gives_away = model.id or pb.model.id  # an item without an id: its playbook's
             for slug in [model.id, *model.aliases] if model.id else []:
-                prints.append(Fingerprint((slug,), "id", origin, name=name))
+                prints.append(Fingerprint((slug,), "id", origin, name=gives_away))
             keywords = (words_of(keyword) for keyword in getattr(model, "keywords", ()))
-            prints += [Fingerprint(found, "keyword", origin, name=name) for found in keywords if found]
+            prints += [Fingerprint(found, "keyword", origin, name=gives_away) for found in keywords if found]
             for field_name, _, text in own_texts(model):
                 if isinstance(model, Default) and field_name == "value":
                     continue  # shown in its place wherever shared text uses it (audience.view)
                 plain = source_words(text, handbook)
                 if field_name == model.label_field:
-                    prints += _label_prints(plain, origin, name)
+                    prints += _label_prints(plain, origin, gives_away)
                 else:
-                    prints += sentences.prints(plain, origin, name)
+                    prints += sentences.prints(plain, origin, gives_away)
     for display, text in written.withheld_pages if written else ():
         prints += _label_prints(page_title(display, text), Problem(display, 1, 1, ""), display)
         prints += _page_prints(display, text, sentences)
@@ -225,7 +225,9 @@ def without_shared(prints: Iterable[Fingerprint], shared: SharedText) -> list[Fi
     kept: dict[tuple[tuple[str, ...], str], Fingerprint] = {}
     for fp in prints:
         kept.setdefault((fp.words, fp.literal), fp)
-    slugs = {key for key, fp in kept.items() if fp.what == "id" or _SLUG.fullmatch(fp.literal or "-")}
+    slugs = {
+        key for key, fp in kept.items() if fp.what == "id" or (fp.literal and _SLUG.fullmatch(fp.literal))
+    }
     runs, bare = Runs(), Runs()
     original: dict[int, tuple[tuple[str, ...], str]] = {}  # a stripped copy's id() → its key
     for key, fp in kept.items():

@@ -251,15 +251,16 @@ def audience_problems(project: Project, whole: Handbook, view: Handbook) -> list
     pieces = list(partner_rules.shared_pieces(whole, pages, project.root, name))
     problems = partner_rules.internal_links(pieces, project.config_file, name)
     problems += partner_rules.unshared_files(pages, project.all_content_sources(), project.root, name)
-    withheld = leaks.HandWritten(withheld_pages=withheld_pages(project))
+    withheld = leaks.HandWritten(withheld_pages=withheld_pages(project, pages))
     problems += partner_rules.repeated_text(pieces, whole, name, withheld)
     published, _ = urls.read_manifest(project.manifest_file)
     return problems + partner_rules.newly_shared(view, published, project.manifest_file, name)
 
 
-def withheld_pages(project: Project) -> list[tuple[str, str]]:
-    """(file, text) of each hand-written page that the project's audience does not read."""
-    kept = set(project.content_sources().values())
+def withheld_pages(project: Project, chosen: dict[str, Path]) -> list[tuple[str, str]]:
+    """(file, text) of each hand-written page that the project's audience does not read
+    (`chosen`: its `content_sources()`, which read the pages' front matter)."""
+    kept = set(chosen.values())
     return [
         (src.relative_to(project.root).as_posix(), src.read_text(encoding="utf-8", errors="replace"))
         for path, src in project.all_content_sources().items()

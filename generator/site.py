@@ -184,7 +184,7 @@ def hand_written(project: Project) -> leaks.HandWritten:
     # the groups it reads, decided here from search.yaml, not by the filter the build used
     readers = zip(settings.synonyms, settings.audiences, strict=True)
     shared += [" ".join(terms) for terms, audiences in readers if project.audience in audiences]
-    withheld_pages = pipeline.withheld_pages(project)
+    withheld_pages = pipeline.withheld_pages(project, chosen)
     display = project.search_file.name
     terms = [
         (term, Problem(display, line, 1, ""))
